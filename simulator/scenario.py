@@ -1,0 +1,233 @@
+"""Scenarios and recordings: the sessions the simulator can replay.
+
+A scenario is a JSON file a person can read (see ``docs/scenario-format.md``):
+the user's prompt, the model's turns, and a table of what each command does
+(duration, exit code, output). A recording is the same format written by a
+live run, with the model's real responses and the measured command outcomes.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .loop import DRAIN_POLICIES, MODES
+from .models import ScriptTurn
+from .storage import parse_json, read_json
+from .tools import TOOL_NAMES
+from .virtual import Outcome
+
+SCENARIO_FORMAT = "s08-scenario"
+SCENARIO_VERSION = 1
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SCENARIO_DIRS = (FIXTURES / "scenarios", FIXTURES / "recordings")
+
+#: Settings a scenario may set, their types and defaults.
+SETTINGS: dict[str, tuple[tuple[type, ...], Any]] = {
+    "model_latency_s": ((int, float), 1.0),
+    "timeout_s": ((int, float), 300.0),
+    "max_concurrent": ((int, type(None)), None),
+    "retries": ((int,), 0),
+    "drain_policy": ((str,), "every_call"),
+    "end_wait_s": ((int, float), 600.0),
+    "file_tool_s": ((int, float), 0.2),
+}
+
+
+@dataclass
+class Scenario:
+    """A validated scenario or recording."""
+
+    name: str
+    title: str
+    prompt: str
+    settings: dict[str, Any]
+    commands: dict[str, Outcome]
+    turns: list[ScriptTurn]
+    files: dict[str, str] = field(default_factory=dict)
+    summary: str = ""
+    description: str = ""
+    source: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def is_recording(self) -> bool:
+        return self.source.get("kind") == "recording"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as JSON data (what was loaded, with any changes applied)."""
+        return copy.deepcopy(self.raw)
+
+
+def _fail(source: str, problem: str) -> InputError:
+    return InputError(source, problem)
+
+
+def _type(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _expect(source: str, where: str, value: Any, types: tuple[type, ...], what: str) -> None:
+    if isinstance(value, bool) and bool not in types:
+        raise _fail(source, f"{where} must be {what}, not a boolean")
+    if not isinstance(value, types):
+        raise _fail(source, f"{where} must be {what}, not {_type(value)}")
+
+
+def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTurn:
+    where = f"turns[{i}]"
+    _expect(source, where, t, (dict,), "an object")
+    if "content" in t:
+        _expect(source, f"{where}.content", t["content"], (list,), "a list of blocks")
+        content = []
+        for j, b in enumerate(t["content"]):
+            _expect(source, f"{where}.content[{j}]", b, (dict,), "an object")
+            if b.get("type") not in ("text", "tool_use", "thinking", "redacted_thinking", "server_tool_use",
+                                     "web_search_tool_result"):
+                raise _fail(source, f"{where}.content[{j}].type {b.get('type')!r} is not a known block type")
+            content.append(dict(b))
+    else:
+        content = []
+        if "text" in t:
+            _expect(source, f"{where}.text", t["text"], (str,), "a string")
+            content.append({"type": "text", "text": t["text"]})
+        tools = t.get("tools", [])
+        _expect(source, f"{where}.tools", tools, (list,), "a list")
+        for j, tool in enumerate(tools):
+            tw = f"{where}.tools[{j}]"
+            _expect(source, tw, tool, (dict,), "an object")
+            if tool.get("name") not in TOOL_NAMES:
+                raise _fail(source, f"{tw}.name {tool.get('name')!r} is not one of {', '.join(TOOL_NAMES)}")
+            _expect(source, f"{tw}.input", tool.get("input", {}), (dict,), "an object")
+            block = {"type": "tool_use", "name": tool["name"], "input": dict(tool.get("input", {}))}
+            if tool.get("id"):
+                block["id"] = str(tool["id"])
+            content.append(block)
+    for j, b in enumerate(content):
+        if b.get("type") == "tool_use":
+            name, args = b.get("name"), b.get("input")
+            if name not in TOOL_NAMES:
+                raise _fail(source, f"{where}: tool {name!r} is not one of {', '.join(TOOL_NAMES)}")
+            _expect(source, f"{where}.content[{j}].input", args, (dict,), "an object")
+            if name in ("bash", "background_run"):
+                cmd = args.get("command")
+                _expect(source, f"{where}: {name}.command", cmd, (str,), "a string")
+                if cmd not in commands:
+                    raise _fail(source, f"{where}: command {cmd!r} has no entry in 'commands'")
+    has_tools = any(b.get("type") == "tool_use" for b in content)
+    stop = t.get("stop_reason", "tool_use" if has_tools else "end_turn")
+    _expect(source, f"{where}.stop_reason", stop, (str,), "a string")
+    latency = t.get("latency_s")
+    if latency is not None:
+        _expect(source, f"{where}.latency_s", latency, (int, float), "a number")
+        if latency < 0:
+            raise _fail(source, f"{where}.latency_s must not be negative")
+    needs = t.get("needs", [])
+    _expect(source, f"{where}.needs", needs, (list,), "a list of commands")
+    for k, cmd in enumerate(needs):
+        _expect(source, f"{where}.needs[{k}]", cmd, (str,), "a command string")
+    return ScriptTurn(content=content, stop_reason=stop, latency_s=latency, needs=list(needs),
+                      while_pending=bool(t.get("while_pending", False)),
+                      parallel_only=bool(t.get("parallel_only", False)))
+
+
+def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
+    """Validate scenario data, or raise ``InputError`` with one line naming the problem."""
+    _expect(source, "the document", data, (dict,), "a JSON object")
+    if data.get("format") == "s08-trace":
+        raise _fail(source, "is a trace, not a scenario or recording")
+    if data.get("format") != SCENARIO_FORMAT:
+        raise _fail(source, f"not a scenario (format is {data.get('format')!r}, expected {SCENARIO_FORMAT!r})")
+    if data.get("version") != SCENARIO_VERSION:
+        raise _fail(source, f"unknown scenario version {data.get('version')!r} "
+                            f"(this program reads version {SCENARIO_VERSION})")
+    for key in ("name", "prompt"):
+        _expect(source, key, data.get(key), (str,), "a string")
+    if not data["name"].strip():
+        raise _fail(source, "name must not be empty")
+    settings_in = data.get("settings", {})
+    _expect(source, "settings", settings_in, (dict,), "an object")
+    settings: dict[str, Any] = {}
+    for key, (types, default) in SETTINGS.items():
+        value = settings_in.get(key, default)
+        _expect(source, f"settings.{key}", value, types, "a number" if float in types else
+                ("an integer or null" if type(None) in types else f"a {types[0].__name__}"))
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+            raise _fail(source, f"settings.{key} must not be negative")
+        settings[key] = value
+    unknown = set(settings_in) - set(SETTINGS) - {"mode"}
+    if unknown:
+        raise _fail(source, f"settings.{sorted(unknown)[0]} is not a known setting")
+    if settings["drain_policy"] not in DRAIN_POLICIES:
+        raise _fail(source, f"settings.drain_policy must be one of {', '.join(DRAIN_POLICIES)}")
+    if settings["max_concurrent"] is not None and settings["max_concurrent"] < 1:
+        raise _fail(source, "settings.max_concurrent must be at least 1")
+    if settings_in.get("mode") is not None and settings_in["mode"] not in MODES:
+        raise _fail(source, f"settings.mode must be one of {', '.join(MODES)}")
+    commands_in = data.get("commands", {})
+    _expect(source, "commands", commands_in, (dict,), "an object")
+    commands: dict[str, Outcome] = {}
+    for cmd, spec in commands_in.items():
+        where = f"commands[{cmd[:40]!r}]"
+        _expect(source, where, spec, (dict,), "an object")
+        for key, types, what in (("duration_s", (int, float), "a number"), ("exit_code", (int,), "an integer"),
+                                 ("output", (str,), "a string"), ("output_bytes", (int, type(None)), "an integer")):
+            if key in spec:
+                _expect(source, f"{where}.{key}", spec[key], types, what)
+        if spec.get("duration_s", 0) < 0:
+            raise _fail(source, f"{where}.duration_s must not be negative")
+        commands[cmd] = Outcome.from_dict(spec)
+    files = data.get("files", {})
+    _expect(source, "files", files, (dict,), "an object")
+    for path, text in files.items():
+        _expect(source, f"files[{path!r}]", text, (str,), "a string")
+    turns_in = data.get("turns")
+    _expect(source, "turns", turns_in, (list,), "a list")
+    if not turns_in:
+        raise _fail(source, "turns must not be empty")
+    turns = [_turn(source, i, t, commands) for i, t in enumerate(turns_in)]
+    src = data.get("source", {"kind": "scripted"})
+    _expect(source, "source", src, (dict,), "an object")
+    for key in ("title", "summary", "description"):
+        if key in data:
+            _expect(source, key, data[key], (str,), "a string")
+    return Scenario(name=data["name"], title=data.get("title", data["name"]), prompt=data["prompt"],
+                    settings=settings, commands=commands, turns=turns, files=dict(files),
+                    summary=data.get("summary", ""), description=data.get("description", ""), source=src,
+                    raw=copy.deepcopy(data), path=source)
+
+
+def scenario_paths() -> dict[str, Path]:
+    """Bundled scenarios and recordings by name (file stem), scenarios first."""
+    found: dict[str, Path] = {}
+    for folder in SCENARIO_DIRS:
+        for path in sorted(folder.glob("*.json")):
+            found.setdefault(path.stem, path)
+    return found
+
+
+def list_scenarios() -> list[Scenario]:
+    """Every bundled scenario and recording, loaded."""
+    return [load_scenario(p) for p in scenario_paths().values()]
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a bundled scenario by name, or any scenario/recording file by path."""
+    paths = scenario_paths()
+    key = str(name_or_path)
+    if key in paths:
+        path = paths[key]
+        return scenario_from_dict(read_json(path), f"fixtures/{path.parent.name}/{path.name}")
+    path = Path(key)
+    if not path.exists() and not key.endswith(".json") and "/" not in key:
+        raise InputError(key, f"no bundled scenario of that name (try one of: {', '.join(sorted(paths))})")
+    return scenario_from_dict(read_json(path), key)
+
+
+def scenario_from_text(text: str | bytes, source: str) -> Scenario:
+    """Parse and validate an uploaded scenario or recording."""
+    return scenario_from_dict(parse_json(text, source), source)
