@@ -283,11 +283,11 @@ class BackgroundManager:
             if job is None:
                 return
             kind, t = job
+            if kind == "persist":
+                self._persist(t)
+                continue
             try:
-                if kind == "persist":
-                    self._persist(t)
-                else:
-                    self._launch(t)
+                self._launch(t)
             except Exception as exc:  # never let one task stop the launcher
                 self._finish(t, "error", None, note=f"Error: could not start ({exc})")
 
@@ -377,7 +377,10 @@ class BackgroundManager:
                 self._epoll.unregister(fd)
                 os.close(fd)
                 if t is not None and t.proc is not None:
-                    self._on_exit(t, t.proc)
+                    try:
+                        self._on_exit(t, t.proc)
+                    except Exception as exc:  # keep watching the others
+                        self._finish(t, "error", None, note=f"Error: {exc}")
 
     def _expire_deadlines_locked(self) -> float | None:
         """Kill the process groups whose time is up; seconds until the next deadline (None: none)."""
@@ -503,7 +506,10 @@ class BackgroundManager:
         with lock:  # the last writer always writes the newest state
             with self._cond:
                 text = json.dumps(t.rec, indent=1, ensure_ascii=False)
-            atomic_write_text(self.state_dir / f"{t.tid}.json", text + "\n")
+            try:
+                atomic_write_text(self.state_dir / f"{t.tid}.json", text + "\n")
+            except OSError:
+                pass  # a full or vanished disk must not stop the helper threads; memory stays right
 
     def _load_state(self) -> None:
         """Read records left by an earlier run; live ones become interrupted, undelivered ones requeue."""

@@ -69,8 +69,8 @@ class AgentLoop:
 
     # -- messages -------------------------------------------------------------------
     def _append(self, role: str, content: list[dict[str, Any]], injected: bool = False) -> dict[str, Any]:
-        self.messages.append({"role": role, "content": content})
-        op = {"op": "append", "role": role, "content": content}
+        self.messages.append({"role": role, "content": list(content)})  # a copy: later extends must not
+        op = {"op": "append", "role": role, "content": content}  # reach back into recorded events
         if injected:
             op["injected"] = True
         return op

@@ -27,6 +27,14 @@ from simulator.trace import TraceRecorder, task_lane
 
 pytestmark = pytest.mark.timeout(120)
 
+RUN = f"{os.getpid() % 10**7:07d}"
+
+
+def mark(n: int) -> str:
+    """A sleep duration unique to this test run and call site (``sleep <mark>`` finds it)."""
+    return f"{1000 + n}.{RUN}"
+
+
 ID_RE = re.compile(r"^Background task ([0-9a-f]{8}) started: ")
 
 
@@ -135,6 +143,13 @@ def test_runs_in_workdir_with_given_env(make, tmp_path):
     assert rec["result"].splitlines() == [str((tmp_path / "work").resolve()), "bar", "nohome"]
 
 
+def test_missing_workdir_is_an_error_not_a_crash(make, tmp_path):
+    mgr = make(workdir=tmp_path / "nowhere")
+    rec = finished(mgr, tid_of(mgr.run("echo hi")))
+    assert rec["status"] == "error" and rec["result"].startswith("Error: could not start (")
+    assert finished(mgr, tid_of(mgr.run("true")))["status"] == "error"  # the launcher lives on
+
+
 def test_unknown_task(make):
     mgr = make()
     assert mgr.check("deadbeef") == "Error: Unknown task deadbeef"
@@ -153,13 +168,10 @@ def test_dangerous_command_refused(make):
 # -- timeouts, kills, process groups -----------------------------------------
 def test_timeout_kills_whole_process_group(make):
     mgr = make(timeout_s=0.5)
-    marker = "1000.0417"
-    tid = tid_of(mgr.run(f"sleep {marker} & sleep {marker}"))
-    procs = wait_until(lambda: len(p := live_with(marker)) == 2 and p)
-    pgids = {os.getpgid(p.pid) for p in procs}
-    assert len(pgids) == 1
-    pgid = pgids.pop()
+    marker = mark(17)
+    tid = tid_of(mgr.run(f"echo $$ > leader.pid; sleep {marker} & sleep {marker}"))
     rec = finished(mgr, tid, timeout=5)
+    pgid = int((Path(mgr.workdir) / "leader.pid").read_text())  # the shell leads its own group
     assert rec["status"] == "timeout" and rec["exit_code"] is None
     assert rec["result"] == result_text("", "timeout", None, 0.5) == "Error: Timeout (0.5s)"
     assert 0.4 < rec["finished_at"] - rec["started_at"] < 2.0
@@ -174,10 +186,12 @@ def test_timeout_result_keeps_output(make):
 
 def test_kill_ends_process_group(make):
     mgr = make()
-    marker = "1000.0418"
+    marker = mark(18)
     tid = tid_of(mgr.run(f"sleep {marker} & sleep {marker}; echo never"))
     procs = wait_until(lambda: len(p := live_with(marker)) == 2 and p)
-    pgid = os.getpgid(procs[0].pid)
+    pgids = {os.getpgid(p.pid) for p in procs}
+    assert len(pgids) == 1 and pgids != {os.getpgid(0)}
+    pgid = pgids.pop()
     msg = mgr.kill(tid)
     assert msg.startswith(f"Killed task {tid}") and "\n" not in msg
     rec = mgr.task(tid)
@@ -198,7 +212,7 @@ def test_kill_finished_task_says_so(make):
 @pytest.mark.parametrize("reap", [True, False])
 def test_reap_orphans_after_leader_exits(make, reap):
     mgr = make(reap_orphans=reap)
-    marker = f"1000.04{19 + reap}"
+    marker = mark(19 + reap)
     tid = tid_of(mgr.run(f"sleep {marker} >/dev/null 2>&1 & echo leader-done"))
     rec = finished(mgr, tid)
     assert rec["status"] == "completed" and rec["result"] == "leader-done"
@@ -212,7 +226,7 @@ def test_reap_orphans_after_leader_exits(make, reap):
 
 def test_kill_all_and_shutdown_are_idempotent(make):
     mgr = make(max_concurrent=2)
-    ids = [tid_of(mgr.run(f"sleep 1000.04{i}")) for i in range(21, 25)]
+    ids = [tid_of(mgr.run(f"sleep {mark(i)}")) for i in range(21, 25)]
     wait_until(lambda: sum(r["started_at"] is not None for r in mgr.tasks.values()) == 2)
     assert [mgr.task(i)["status"] for i in ids] == ["running", "running", "queued", "queued"]
     mgr.kill_all()
@@ -221,7 +235,7 @@ def test_kill_all_and_shutdown_are_idempotent(make):
     assert all(mgr.task(i)["started_at"] is None for i in ids[2:])  # queued ones never ran
     mgr.shutdown()
     mgr.shutdown()
-    assert not any(live_with(f"1000.04{i}") for i in range(21, 25))
+    assert not any(live_with(mark(i)) for i in range(21, 25))
     assert mgr.run("true") == "Error: Background manager is shut down"
     assert mgr.wait_for_notification(5) is True  # four kill notifications still queued
     assert len(mgr.drain_notifications()) == 4
@@ -229,7 +243,7 @@ def test_kill_all_and_shutdown_are_idempotent(make):
 
 def test_shutdown_kills_running_tasks(make):
     mgr = make()
-    marker = "1000.0431"
+    marker = mark(31)
     tid = tid_of(mgr.run(f"sleep {marker}"))
     wait_until(lambda: live_with(marker))
     with mgr:
@@ -288,10 +302,11 @@ def test_fallback_without_pidfd(make, monkeypatch):
     monkeypatch.setattr(background, "_HAVE_PIDFD", False)
     mgr = make(timeout_s=0.4)
     ok = tid_of(mgr.run("echo fine"))
-    slow = tid_of(mgr.run("sleep 1000.0432 & sleep 1000.0432"))
+    marker = mark(32)
+    slow = tid_of(mgr.run(f"sleep {marker} & sleep {marker}"))
     assert finished(mgr, ok)["status"] == "completed"
     assert finished(mgr, slow)["status"] == "timeout"
-    wait_until(lambda: not live_with("1000.0432"), timeout=3)
+    wait_until(lambda: not live_with(marker), timeout=3)
     assert {n["task_id"] for n in mgr.drain_notifications()} == {ok, slow}
 
 
@@ -459,7 +474,7 @@ from simulator.background import BackgroundManager
 state = Path(sys.argv[1])
 a = BackgroundManager(sys.argv[2], state_dir=state)
 fast = a.run("echo quick").split()[2]
-slow = a.run("sleep 1000.0433").split()[2]
+slow = a.run("sleep " + sys.argv[3]).split()[2]
 def saved(tid):
     try:
         return json.loads((state / f"{tid}.json").read_text())
@@ -475,7 +490,7 @@ time.sleep(1000)
 def test_restart_recovery(make, tmp_path):
     state = tmp_path / "state"
     # Manager A lives in a child process that we SIGKILL: a real crash, nothing finalized.
-    child = subprocess.Popen([sys.executable, "-c", CRASHING_HARNESS, str(state), str(tmp_path / "work")],
+    child = subprocess.Popen([sys.executable, "-c", CRASHING_HARNESS, str(state), str(tmp_path / "work"), mark(33)],
                              cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE, text=True)
     try:
         fast, slow = child.stdout.readline().split()
@@ -483,7 +498,7 @@ def test_restart_recovery(make, tmp_path):
         child.kill()
         child.wait()
         child.stdout.close()
-    [leader] = wait_until(lambda: live_with("1000.0433"))  # the orphaned task outlived its harness
+    [leader] = wait_until(lambda: live_with(mark(33)))  # the orphaned task outlived its harness
     os.killpg(os.getpgid(leader.pid), signal.SIGKILL)
     assert json.loads((state / f"{slow}.json").read_text())["status"] == "running"
 
@@ -493,7 +508,7 @@ def test_restart_recovery(make, tmp_path):
     assert notes[0]["result"] == "quick"
     assert notes[1]["result"] == result_text("", "interrupted", None)
     assert f"{fast}: [completed] echo quick" in b.check() and f"{slow}: [interrupted]" in b.check()
-    assert b.check(slow).startswith("[interrupted] sleep 1000.0433\nInterrupted")
+    assert b.check(slow).startswith(f"[interrupted] sleep {mark(33)}\nInterrupted")
     assert list(b.tasks) == [fast, slow] and b.pending() == 0
     saved = json.loads((state / f"{slow}.json").read_text())
     assert saved["status"] == "interrupted" and saved["delivered"] is True

@@ -1,0 +1,15 @@
+"""Shared test set-up."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--stress-long", action="store_true", default=False,
+                     help="run the long versions of the stress tests")
