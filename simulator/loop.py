@@ -14,6 +14,7 @@ Everything the loop does is recorded as trace events (see ``trace.py``).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,7 @@ class AgentLoop:
         self.calls = 0
         self.stop_requested = False
         self.end_reason = ""
+        self._kill_lock = threading.Lock()
 
     # -- messages -------------------------------------------------------------------
     def _append(self, role: str, content: list[dict[str, Any]], injected: bool = False) -> dict[str, Any]:
@@ -224,12 +226,23 @@ class AgentLoop:
         self.end_reason = reason
         if error:
             self.rec.emit("error", message=message)
-        for task_id, t in self.bg.tasks.items():
-            if t["status"] in ("queued", "running"):
-                self.rec.emit("kill", task_id=task_id, reason="session ended")
-                self.bg.kill(task_id)
+        self.kill_pending("session ended")
         self.rec.emit("session_end", reason=reason, message=message, model_calls=self.calls)
         return reason
+
+
+    def kill_pending(self, reason: str) -> None:
+        """Kill every task still queued or running, recording one ``kill`` event each (any thread)."""
+        with self._kill_lock:
+            for task_id, t in self.bg.tasks.items():
+                if t["status"] in ("queued", "running"):
+                    self.rec.emit("kill", task_id=task_id, reason=reason)
+                    self.bg.kill(task_id)
+
+    def request_stop(self) -> None:
+        """Stop at the next step and kill every running task (safe from another thread)."""
+        self.stop_requested = True
+        self.kill_pending("stopped by the user")
 
 
 def _stop_message(stop_reason: str) -> str:

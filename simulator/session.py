@@ -87,6 +87,7 @@ class LiveSession:
             self.bg.shutdown()
 
     def stop(self) -> None:
+        """Ask the loop to stop and kill every task it started (safe from any thread)."""
         self.loop.stop_requested = True
         self.runtime.stop()
-        self.bg.kill_all()
+        self.loop.request_stop()
