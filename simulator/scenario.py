@@ -138,6 +138,10 @@ def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTu
 def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     """Validate scenario data, or raise ``InputError`` with one line naming the problem."""
     _expect(source, "the document", data, (dict,), "a JSON object")
+    try:
+        raw = copy.deepcopy(data)
+    except RecursionError:
+        raise _fail(source, "is nested too deeply") from None
     if data.get("format") == "s08-trace":
         raise _fail(source, "is a trace, not a scenario or recording")
     if data.get("format") != SCENARIO_FORMAT:
@@ -161,7 +165,8 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
         settings[key] = value
     unknown = set(settings_in) - set(SETTINGS) - {"mode"}
     if unknown:
-        raise _fail(source, f"settings.{sorted(unknown)[0]} is not a known setting")
+        name = sorted(unknown)[0]
+        raise _fail(source, f"settings.{name if name.isprintable() else repr(name)} is not a known setting")
     if settings["drain_policy"] not in DRAIN_POLICIES:
         raise _fail(source, f"settings.drain_policy must be one of {', '.join(DRAIN_POLICIES)}")
     if settings["max_concurrent"] is not None and settings["max_concurrent"] < 1:
@@ -180,7 +185,10 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
                 _expect(source, f"{where}.{key}", spec[key], types, what)
         if spec.get("duration_s", 0) < 0:
             raise _fail(source, f"{where}.duration_s must not be negative")
-        commands[cmd] = Outcome.from_dict(spec)
+        try:
+            commands[cmd] = Outcome.from_dict(spec)
+        except OverflowError:
+            raise _fail(source, f"{where}.duration_s is too large") from None
     files = data.get("files", {})
     _expect(source, "files", files, (dict,), "an object")
     for path, text in files.items():
@@ -198,7 +206,7 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     return Scenario(name=data["name"], title=data.get("title", data["name"]), prompt=data["prompt"],
                     settings=settings, commands=commands, turns=turns, files=dict(files),
                     summary=data.get("summary", ""), description=data.get("description", ""), source=src,
-                    raw=copy.deepcopy(data), path=source)
+                    raw=raw, path=source)
 
 
 def scenario_paths() -> dict[str, Path]:

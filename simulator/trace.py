@@ -157,7 +157,7 @@ def validate_trace(data: Any, source: str) -> None:
             raise InputError(source, f"{where}.t goes back in time ({t} after {last_t})")
         last_t = t
         kind = ev.get("kind")
-        if kind not in EVENT_KINDS:
+        if not isinstance(kind, str) or kind not in EVENT_KINDS:
             raise InputError(source, f"{where}.kind {kind!r} is not a known event kind")
         lane = ev.get("lane")
         if not isinstance(lane, str) or lane not in lane_ids:

@@ -1,0 +1,242 @@
+"""Load on the app: many browser sessions stepping through scenarios at once.
+
+    python benchmarks/app_load.py                  # 20 sessions x 15 steps
+    python benchmarks/app_load.py --sessions 5 --steps 5 --no-docs
+
+Starts ``streamlit run streamlit_app.py`` on a free port and opens every session as
+its own page (own browser context, so its own Streamlit session) in one headless
+Chromium. Each session opens the viewer on a bundled scenario, then clicks **Next**
+again and again; one step's time runs from the click until the page shows the new
+step number and the script has finished running. Any exception box on a page, page
+error, missed step or traceback in the server's log counts as an error. The figures
+go into ``docs/performance.md`` between ``<!-- load:start -->`` and ``<!-- load:end -->``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import machine_line, md_table, percentile, update_section  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+NEXT = ".st-key-btn_next:not([data-stale='true']) button"
+TIMEOUT_MS = 120_000
+
+
+@dataclass
+class LoadResult:
+    """What the sessions saw: per-step times, page-load times and every error."""
+
+    sessions: int
+    steps: int
+    step_s: list[float] = field(default_factory=list)
+    load_s: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    completed: int = 0
+    wall_s: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        s = self.step_s
+        return {"sessions": self.sessions, "steps": self.steps, "completed": self.completed,
+                "step_median_s": statistics.median(s) if s else None, "step_p95_s": percentile(s, 95) if s else None,
+                "step_max_s": max(s) if s else None, "load_median_s": statistics.median(self.load_s) if self.load_s
+                else None, "errors": len(self.errors), "wall_s": self.wall_s}
+
+
+def browser_missing() -> str | None:
+    """Why the browser run cannot happen here, or None."""
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing"
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(log_path: Path) -> Iterator[str]:
+    """``streamlit run streamlit_app.py`` on a free port; yields its base URL and stops it afterwards."""
+    port = _free_port()
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited early (see {log_path})")
+                if time.monotonic() > deadline:
+                    raise RuntimeError("streamlit did not start within 90 s")
+                time.sleep(0.3)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def _plan(sessions: int, steps: int) -> list[tuple[str, str]]:
+    """(scenario, mode) for each session: the bundled scenarios long enough to step through, in turn."""
+    from simulator.scenario import load_scenario, scenario_paths
+    from simulator.session import run_scenario
+
+    usable = []
+    for name in scenario_paths():
+        for mode in ("parallel", "serial"):
+            if len(run_scenario(load_scenario(name), mode).events) > steps:
+                usable.append((name, mode))
+    if not usable:
+        raise RuntimeError(f"no bundled scenario has more than {steps} steps")
+    return [usable[(i * 7) % len(usable)] for i in range(sessions)]
+
+
+async def _session(browser: Any, base: str, idx: int, scenario: str, mode: str, steps: int,
+                   res: LoadResult) -> None:
+    who = f"session {idx} ({scenario}, {mode})"
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await ctx.new_page()
+    page.on("pageerror", lambda exc: res.errors.append(f"{who}: page error: {exc}"))
+    try:
+        t0 = time.perf_counter()
+        await page.goto(f"{base}/viewer?scenario={scenario}&mode={mode}", timeout=TIMEOUT_MS)
+        await page.locator("strong", has_text=re.compile(r"^Step 0 of \d+$")).first.wait_for(timeout=TIMEOUT_MS)
+        await page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+        res.load_s.append(time.perf_counter() - t0)
+        for k in range(1, steps + 1):
+            t0 = time.perf_counter()
+            await page.locator(NEXT).first.click(timeout=TIMEOUT_MS)
+            await page.locator("strong", has_text=re.compile(rf"^Step {k} of \d+$")).first.wait_for(
+                timeout=TIMEOUT_MS)
+            await page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+            res.step_s.append(time.perf_counter() - t0)
+        shown = await page.locator("[data-testid='stException']").count()
+        if shown:
+            text = await page.locator("[data-testid='stException']").first.inner_text()
+            res.errors.append(f"{who}: exception on the page: {' '.join(text.split())[:200]}")
+        else:
+            res.completed += 1
+    except Exception as exc:  # a timeout or a vanished element: that session failed
+        res.errors.append(f"{who}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
+    finally:
+        await ctx.close()
+
+
+async def _drive(base: str, plan: list[tuple[str, str]], steps: int, res: LoadResult) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            await asyncio.gather(*(_session(browser, base, i, sc, mode, steps, res)
+                                   for i, (sc, mode) in enumerate(plan)))
+        finally:
+            await browser.close()
+
+
+def run_load(sessions: int = 20, steps: int = 15, log_dir: Path | None = None) -> LoadResult:
+    """Start the app, drive ``sessions`` concurrent browser sessions of ``steps`` steps each, stop the app."""
+    why = browser_missing()
+    if why:
+        raise RuntimeError(f"cannot drive a browser: {why}")
+    res = LoadResult(sessions=sessions, steps=steps)
+    plan = _plan(sessions, steps)
+    log_dir = log_dir or ROOT / "artifacts"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"app_load_server_{os.getpid()}.log"
+    t0 = time.perf_counter()
+    with streamlit_server(log_path) as base:
+        asyncio.run(_drive(base, plan, steps, res))
+    res.wall_s = time.perf_counter() - t0
+    log = log_path.read_text(encoding="utf-8", errors="replace")
+    if "Traceback (most recent call last)" in log:
+        first = log[log.index("Traceback (most recent call last)"):].splitlines()
+        res.errors.append("traceback in the server log: " + " | ".join(first[-3:])[:300])
+    return res
+
+
+def render(res: LoadResult) -> str:
+    s = res.summary()
+
+    def ms(x: float | None) -> str:
+        return "n/a" if x is None else f"{x * 1000:,.0f} ms"
+
+    rows = [
+        ["sessions at once (each its own browser context)", str(res.sessions)],
+        ["steps per session (clicks on Next)", str(res.steps)],
+        ["sessions that finished without an error", f"{res.completed} of {res.sessions}"],
+        ["time per step, median", ms(s["step_median_s"])],
+        ["time per step, p95", ms(s["step_p95_s"])],
+        ["time per step, slowest", ms(s["step_max_s"])],
+        ["first page load, median", ms(s["load_median_s"])],
+        ["errors", str(len(res.errors))],
+    ]
+    lines = [f"Measured {machine_line('load')}; the whole run took {res.wall_s:.0f} s "
+             f"(server and headless Chromium on the same machine).", "",
+             md_table(["Measure", "Value"], rows)]
+    if res.errors:
+        lines += ["", "Errors:", *(f"- {e}" for e in res.errors[:10])]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
+    ap.add_argument("--steps", type=int, default=15, help="clicks on Next per session (default 15)")
+    ap.add_argument("--no-docs", action="store_true", help="print the figures without updating docs/performance.md")
+    args = ap.parse_args(argv)
+    try:
+        res = run_load(args.sessions, args.steps)
+    except RuntimeError as exc:
+        print(f"app_load: {exc}", file=sys.stderr)
+        return 2
+    text = render(res)
+    print(text)
+    if not args.no_docs:
+        update_section("load", text, "Load on the app")
+        print("\nWritten to docs/performance.md", file=sys.stderr)
+    return 1 if res.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

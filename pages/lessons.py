@@ -1,0 +1,172 @@
+"""Lessons: the ideas of s08 one at a time, each tied to a scenario and a step of the viewer.
+
+URL parameters: ``?lesson=<id>`` picks the lesson, ``?lang=en|zh`` the language.
+Every figure, step number and right answer shown here is computed from the traces
+(``views.lessons``); the words come from ``views.i18n``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from simulator.errors import SimulatorError
+from views.i18n import LANGS, normalize_lang, t
+from views.lessons import LESSON_IDS, Link, Prediction, lesson, lesson_title, option_label
+from views.timeline_image import timeline_svg_runs
+
+VIEWER_PAGE = "pages/viewer.py"
+
+
+def _from_url(param: str, state_key: str, parse) -> None:
+    """Adopt ``?param=`` into ``st.session_state[state_key]`` on first load or when the URL changed."""
+    raw = st.query_params.get(param)
+    seen_key = f"_url_{param}"
+    if state_key not in st.session_state or (raw is not None and raw != st.session_state.get(seen_key)):
+        st.session_state[state_key] = parse(raw)
+    st.session_state[seen_key] = raw
+
+
+def _to_url(param: str, value: str) -> None:
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
+    st.session_state[f"_url_{param}"] = value
+
+
+def _default_lang(raw: str | None) -> str:
+    if raw is None:
+        if st.session_state.get("lang") in LANGS:  # chosen earlier in this session, maybe on another page
+            return st.session_state["lang"]
+        locale = getattr(st.context, "locale", None) or ""
+        return "zh" if str(locale).lower().startswith("zh") else "en"
+    return normalize_lang(raw)
+
+
+def _lesson_id(raw: str | None) -> str:
+    if raw in LESSON_IDS:
+        return raw
+    return st.session_state.get("_lesson_last") if st.session_state.get("_lesson_last") in LESSON_IDS \
+        else LESSON_IDS[0]
+
+
+def _step_to(offset: int) -> None:
+    i = LESSON_IDS.index(st.session_state["lesson_choice"])
+    st.session_state["lesson_choice"] = LESSON_IDS[max(0, min(len(LESSON_IDS) - 1, i + offset))]
+
+
+def _viewer_base() -> str:
+    """The viewer's address next to this page (absolute when the browser's URL is known)."""
+    url = getattr(st.context, "url", None)
+    if not url:
+        return "viewer"
+    parts = urlsplit(url)
+    path = parts.path.rsplit("/", 1)[0] + "/viewer"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def viewer_link(link: Link, lang: str, key: str) -> None:
+    """A link that opens the viewer at the link's scenario, harness and step."""
+    label = f"{t(link.caption, lang, **link.fmt)} · {t('link.step', lang, step=link.step)}"
+    try:
+        st.page_link(VIEWER_PAGE, label=label, icon=":material/open_in_new:", query_params=link.query(lang))
+    except StreamlitAPIException:  # the viewer is not registered (page run on its own)
+        st.link_button(label, link.url(lang, base=_viewer_base()), key=key, icon=":material/open_in_new:")
+
+
+def _prediction(lid: str, pred: Prediction, lang: str) -> None:
+    st.markdown(f"**{t(pred.question, lang, **pred.fmt)}**")
+    st.caption(t("predict.where", lang, step=pred.ask.step, scenario=pred.ask.scenario,
+                 mode=t(f"mode.{pred.ask.mode}", lang)))
+    values = [o.value for o in pred.options]
+    labels = {o.value: option_label(o, lang) for o in pred.options}
+    state = f"answer-{lid}-{pred.key}"
+    choice = st.radio(t("predict.pick", lang), values, index=None, format_func=labels.get,
+                      key=f"pick-{lid}-{pred.key}")
+    if st.button(t("btn.check", lang), key=f"check-{lid}-{pred.key}", type="primary"):
+        if choice is None:
+            st.session_state.pop(state, None)
+            st.warning(t("result.pick_first", lang))
+        else:
+            st.session_state[state] = choice
+    answered = st.session_state.get(state)
+    if answered is not None:
+        explain = t(pred.explain, lang, **pred.fmt)
+        if pred.is_right(answered):
+            st.success(t("result.right", lang, explain=explain), icon=":material/check_circle:")
+        else:
+            st.error(t("result.wrong", lang, answer=labels[pred.answer], explain=explain),
+                     icon=":material/cancel:")
+        viewer_link(pred.reveal, lang, key=f"reveal-{lid}-{pred.key}")
+
+
+def main() -> None:
+    _from_url("lang", "lang_choice", _default_lang)
+    _from_url("lesson", "lesson_choice", _lesson_id)
+    with st.sidebar:
+        lang = st.radio("Language / 语言", list(LANGS), format_func=LANGS.get, key="lang_choice",
+                        horizontal=True)
+    st.session_state["lang"] = lang  # shared with other pages: t(key, st.session_state.get("lang", "en"))
+    _to_url("lang", lang)
+    with st.sidebar:
+        lid = st.radio(t("nav.choose", lang), LESSON_IDS, format_func=lambda i: lesson_title(i, lang),
+                       key="lesson_choice")
+    st.session_state["_lesson_last"] = lid
+    _to_url("lesson", lid)
+
+    st.title(t("page.title", lang))
+    st.caption(t("page.intro", lang))
+    n = LESSON_IDS.index(lid) + 1
+    st.progress(n / len(LESSON_IDS), text=t("nav.progress", lang, n=n, total=len(LESSON_IDS)))
+    st.header(lesson_title(lid, lang))
+    try:
+        view = lesson(lid)
+    except (SimulatorError, ValueError, KeyError, IndexError) as exc:
+        st.error(t("error.lesson", lang, error=" ".join(str(exc).split())))
+        return
+    fmt = {**view.fmt, "scenario": view.scenario}
+    st.markdown(t(f"lesson.{lid}.body", lang, **fmt))
+
+    st.subheader(t("section.show", lang))
+    st.table({t("facts.col.fact", lang): [t(f.label, lang, **f.fmt) for f in view.facts],
+              t("facts.col.value", lang): [f.value for f in view.facts]})
+    if view.table:
+        st.caption(t("table.caption", lang))
+        st.dataframe({t(f"table.{k}", lang): [row[k] for row in view.table] for k in ("step", "t", "n", "tasks")},
+                     hide_index=True)
+    if view.messages:
+        st.caption(t("msgs.caption", lang))
+        st.dataframe({t("msgs.n", lang): [m["n"] for m in view.messages],
+                      t("msgs.role", lang): [m["role"] for m in view.messages],
+                      t("msgs.blocks", lang): [m["blocks"] for m in view.messages],
+                      t("msgs.injected", lang): [t("yes" if m["injected"] else "no", lang) for m in view.messages],
+                      t("msgs.text", lang): [m["text"] for m in view.messages]}, hide_index=True)
+    if view.code:
+        st.caption(t("code.caption", lang))
+        st.code(view.code, language=None, wrap_lines=True)
+    if view.timeline:
+        svg = timeline_svg_runs(view.timeline, width=900, step=view.timeline_step, lang=lang)
+        st.image(svg, caption=t("timeline.caption", lang, scenario=view.scenario), width="stretch")
+
+    st.subheader(t("section.predict", lang))
+    for i, pred in enumerate(view.predictions):
+        if i:
+            st.divider()
+        _prediction(lid, pred, lang)
+
+    st.subheader(t("section.links", lang))
+    for i, link in enumerate(view.links):
+        viewer_link(link, lang, key=f"link-{lid}-{i}")
+    st.caption(t("link.permalink", lang))
+    st.code(view.links[0].url(lang, base=_viewer_base()), language=None)
+
+    st.info(t(f"lesson.{lid}.takeaway", lang), icon=":material/lightbulb:")
+    prev_col, next_col = st.columns(2)
+    prev_col.button(t("nav.prev", lang), on_click=_step_to, args=(-1,), disabled=n == 1, key="nav_prev",
+                    width="stretch")
+    next_col.button(t("nav.next", lang), on_click=_step_to, args=(1,), disabled=n == len(LESSON_IDS),
+                    key="nav_next", width="stretch")
+
+
+main()
