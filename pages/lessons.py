@@ -7,7 +7,8 @@ Every figure, step number and right answer shown here is computed from the trace
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -20,7 +21,7 @@ from views.timeline_image import timeline_svg_runs
 VIEWER_PAGE = "pages/viewer.py"
 
 
-def _from_url(param: str, state_key: str, parse) -> None:
+def _from_url(param: str, state_key: str, parse: Callable[[str | None], str]) -> None:
     """Adopt ``?param=`` into ``st.session_state[state_key]`` on first load or when the URL changed."""
     raw = st.query_params.get(param)
     seen_key = f"_url_{param}"
@@ -56,14 +57,22 @@ def _step_to(offset: int) -> None:
     st.session_state["lesson_choice"] = LESSON_IDS[max(0, min(len(LESSON_IDS) - 1, i + offset))]
 
 
-def _viewer_base() -> str:
-    """The viewer's address next to this page (absolute when the browser's URL is known)."""
+def _viewer_base(page: str = "viewer") -> str:
+    """The address of ``page`` next to this one (absolute when the browser's URL is known)."""
     url = getattr(st.context, "url", None)
     if not url:
-        return "viewer"
+        return page
     parts = urlsplit(url)
-    path = parts.path.rsplit("/", 1)[0] + "/viewer"
+    path = parts.path.rsplit("/", 1)[0] + "/" + page
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def iframe_snippet(link: Link, title: str) -> str:
+    """HTML for embedding the viewer at ``link`` in another page (shown as text, never rendered)."""
+    src = f"{_viewer_base('embed')}?{urlencode({**link.query(), 'embed': 'true'})}"
+    safe_title = title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return (f'<iframe src="{src}" title="{safe_title}"\n'
+            '        width="100%" height="760" style="border: 0" loading="lazy"></iframe>')
 
 
 def viewer_link(link: Link, lang: str, key: str) -> None:
@@ -160,6 +169,8 @@ def main() -> None:
         viewer_link(link, lang, key=f"link-{lid}-{i}")
     st.caption(t("link.permalink", lang))
     st.code(view.links[0].url(lang, base=_viewer_base()), language=None)
+    with st.expander(t("link.embed", lang)):
+        st.code(iframe_snippet(view.links[0], lesson_title(lid, lang)), language="html")
 
     st.info(t(f"lesson.{lid}.takeaway", lang), icon=":material/lightbulb:")
     prev_col, next_col = st.columns(2)

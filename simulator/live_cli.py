@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -362,10 +363,13 @@ def _run_real(kind: str, scenario: Scenario | None, args: argparse.Namespace, ou
     meta = {"llm": kind, "model": model_label}
     if scenario is not None:
         meta["replay_of"] = scenario.name
+    # task records and logs of this run only: a reused work directory must not hand this run
+    # the undelivered results of an earlier one
+    state_dir = workdir / ".tasks" / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     try:
         session = LiveSession(model, prompt, workdir, mode=args.mode, timeout_s=args.timeout,
                               max_concurrent=args.max_concurrent, end_wait_s=args.end_wait,
-                              listener=printer.event, meta=meta, env=command_env())
+                              state_dir=state_dir, listener=printer.event, meta=meta, env=command_env())
     except (OSError, SimulatorError, ValueError) as exc:
         return _fail(f"cannot start the session in {workdir}: {exc}")
     reason, error, interrupted = _run_live(session, printer, args.max_seconds, stop_event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,9 @@ class LiveSession:
             "scenario": "live", "title": prompt[:80], "mode": mode, "clock": "real", "prompt": prompt,
             "settings": settings, "model": getattr(model, "name", "model"), "source": "live", **(meta or {})})
         workdir = Path(workdir)
-        state = Path(state_dir) if state_dir else workdir / ".tasks"
+        # each run keeps its task records apart, so a reused work directory never
+        # hands this run another run's undelivered results
+        state = Path(state_dir) if state_dir else workdir / ".tasks" / f"run-{uuid.uuid4().hex[:12]}"
         self.bg = BackgroundManager(workdir, state_dir=state, timeout_s=timeout_s, max_concurrent=max_concurrent,
                                     recorder=self.recorder, env=env)
         self.runtime = RealRuntime(workdir, timeout_s=timeout_s, env=env)

@@ -167,3 +167,23 @@ def test_inside_the_app_links_are_page_links_to_the_viewer():
         assert el.proto.page == "viewer"
         assert parse_qs(el.proto.query_string) == {"scenario": [want.scenario], "mode": [want.mode],
                                                    "step": [str(want.step)], "lang": ["en"]}
+
+
+def test_language_and_lesson_survive_a_visit_to_the_viewer():
+    at = AppTest.from_file(str(Path(PAGE).parent.parent / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/lessons.py").run()
+    at.radio(key="lang_choice").set_value("zh").run()
+    at.button(key="nav_next").click().run()
+    at.switch_page("pages/viewer.py").run()
+    assert not at.exception
+    at.switch_page("pages/lessons.py").run()
+    assert at.header[0].value == t("lesson.serial-trap.title", "zh")
+    assert at.session_state["lang"] == "zh"  # other pages can read the chosen language
+
+
+def test_the_iframe_snippet_points_at_the_embed_page():
+    at = open_page(lesson="faq-lost")
+    first = lesson("faq-lost").links[0]
+    snippet = next(c.value for c in at.code if c.value.startswith("<iframe"))
+    assert f"embed?scenario=result-after-end-turn&mode=parallel&step={first.step}&embed=true" in snippet

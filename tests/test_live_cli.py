@@ -266,3 +266,15 @@ def test_bundled_recording_by_name_replays_in_the_mode_asked(capsys):
                        "--quiet")
     assert code == 0 and "mode serial" in out and "background tasks 0" in out
     assert len(out.splitlines()) == 4  # quiet: the end, then three lines of metrics
+
+
+def test_a_reused_workdir_does_not_leak_results_between_runs(capsys, tmp_path: Path):
+    rec = tiny_recording(tmp_path / "long.json", command="sleep 30", latency=0.01)
+    work = tmp_path / "w"
+    for i in range(2):
+        code, _, _ = run(capsys, "--llm", f"recorded:{rec}", "--workdir", str(work), "--max-seconds", "0.3",
+                         "--out", str(tmp_path / f"t{i}.json"))
+        assert code == 1
+    second = Trace.load(tmp_path / "t1.json")
+    assert not [e for e in second.events if e["kind"] == "inject"]  # the first run's killed task stays there
+    assert len(list((work / ".tasks").iterdir())) == 2

@@ -66,6 +66,15 @@ def tick_step(duration: float, target: int = 10) -> float:
     return float(NICE_STEPS[-1])
 
 
+def _span_label(trace: Trace, s: dict[str, Any], lang: str) -> str:
+    """A bar's text: model calls and queued spans in the chosen language, commands as they are."""
+    if s["kind"] == "model":
+        return t("svg.model_call", lang, call=trace.events[s["seq"]].get("call", "?"))
+    if s["kind"] == "queued":
+        return t("legend.queued", lang)
+    return str(s["label"])
+
+
 def _lane_label(lane: dict[str, Any], lang: str) -> str:
     if lane["id"] == MAIN:
         return t("svg.main_thread", lang)
@@ -127,13 +136,14 @@ def _section(trace: Trace, top: float, width: float, t_end: float, lang: str, st
         fill = FILL.get(s["kind"], "#94a3b8")
         if s["kind"] == "running":
             fill = STATUS_COLORS.get(str(s.get("status")), FILL["running"])
-        tip = f"{s['label']} ({s['kind']}, {s['start']:.2f}–{s['end']:.2f} s, {s.get('status')})"
+        label = _span_label(trace, s, lang)
+        tip = f"{label} ({s['kind']}, {s['start']:.2f}–{s['end']:.2f} s, {s.get('status')})"
         out.append(f'<rect x="{sx:.2f}" y="{y(s["lane"]) + (ROW_H - BAR_H) / 2:.1f}" width="{max(ex - sx, 1.5):.2f}" '
                    f'height="{BAR_H}" rx="2" fill="{fill}"><title>{escape(tip)}</title></rect>')
         if ex - sx > 60 and s["kind"] != "waiting":
             room = int((ex - sx - 6) / 6.2)
             out.append(f'<text x="{sx + 3:.2f}" y="{y(s["lane"]) + 16:.1f}" font-size="10" fill="#ffffff">'
-                       f'{escape(_short(s["label"], room))}</text>')
+                       f'{escape(_short(label, room))}</text>')
     lane_start: dict[str, float] = {}
     for ev in trace.events:
         lane_start.setdefault(ev["lane"], ev["t"])

@@ -1,0 +1,197 @@
+"""The viewer page in AppTest: it opens, the controls move the step, the URL keeps it, bad files are one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from simulator import load_scenario, run_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+VIEWER = str(ROOT / "pages" / "viewer.py")
+EMBED = str(ROOT / "pages" / "embed.py")
+
+
+def open_app(script: str = APP, **params: str) -> AppTest:
+    at = AppTest.from_file(script, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def qp(at: AppTest, key: str) -> str | None:
+    value = at.query_params.get(key)
+    return value[-1] if isinstance(value, list) else value
+
+
+def step_of(at: AppTest) -> int:
+    return int(at.slider(key="step").value)
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(m.value) for m in [*at.markdown, *at.caption, *at.info])
+
+
+def test_the_app_opens_on_tests_and_docs_in_parallel_at_step_0():
+    at = open_app()
+    assert at.selectbox(key="scenario").value == "tests-and-docs"
+    assert at.radio(key="mode").value == "parallel"
+    assert step_of(at) == 0
+    assert at.title[0].value == "Run the test suite and update the docs"
+    assert "Step 0 of 24" in texts(at)
+    assert len(at.get("vega_lite_chart")) >= 2  # the timeline and its legend
+    assert len(at.get("graphviz_chart")) == 1
+    assert qp(at, "scenario") == "tests-and-docs" and qp(at, "mode") == "parallel" and qp(at, "step") == "0"
+
+
+def test_every_existing_page_is_registered():
+    at = open_app()
+    pages = {Path(info["script_path"]).stem: info for info in at._registered_pages.values()}
+    for stem in ("viewer", "compare", "lessons", "live"):
+        assert (stem in pages) == (ROOT / "pages" / f"{stem}.py").exists(), sorted(pages)
+    assert pages["viewer"]["url_pathname"] == ""  # the default page, at /
+    assert pages["compare"]["url_pathname"] == "compare" and pages["embed"]["url_pathname"] == "embed"
+
+
+def test_next_back_last_first_move_the_step_and_the_url():
+    at = open_app()
+    at.button(key="btn_next").click().run()
+    assert step_of(at) == 1 and qp(at, "step") == "1"
+    at.button(key="btn_next").click().run()
+    at.button(key="btn_back").click().run()
+    assert step_of(at) == 1
+    at.button(key="btn_last").click().run()
+    assert step_of(at) == 24 and qp(at, "step") == "24"
+    assert "session ends" in at.info[0].value.lower()
+    at.button(key="btn_first").click().run()
+    assert step_of(at) == 0
+
+
+def test_jumping_between_drain_points_and_the_drain_panel():
+    at = open_app(scenario="tests-and-docs")
+    trace = run_scenario(load_scenario("tests-and-docs"), "parallel")
+    drains = [ev["seq"] for ev in trace.events if ev["kind"] == "drain"]
+    seen = []
+    for _ in drains:
+        at.button(key="btn_next_drain").click().run()
+        seen.append(step_of(at))
+    assert seen == drains
+    assert "Drain at this step" in texts(at)
+    code = [c.value for c in at.code]
+    assert any(c.startswith("<background-results>\n[bg:") for c in code)
+    at.button(key="btn_prev_drain").click().run()
+    assert step_of(at) == drains[-2]
+
+
+def test_the_slider_sets_the_step_and_the_explanation_follows():
+    at = open_app()
+    at.slider(key="step").set_value(16).run()
+    assert qp(at, "step") == "16"
+    assert "waits for the next notification" in at.info[0].value
+
+
+def test_a_permalink_opens_the_session_mode_and_step():
+    at = open_app(scenario="multi-agent", mode="serial", step="12")
+    assert at.selectbox(key="scenario").value == "multi-agent"
+    assert at.radio(key="mode").value == "serial"
+    assert step_of(at) == 12
+    assert "Step 12 of 21" in texts(at)
+    at.button(key="btn_next").click().run()
+    assert step_of(at) == 13 and qp(at, "scenario") == "multi-agent"
+
+
+def test_a_permalink_step_past_the_end_is_clamped_and_garbage_ignored():
+    at = open_app(scenario="multi-agent", step="9999")
+    assert step_of(at) == 47
+    at = open_app(scenario="no-such-scenario", mode="sideways", step="soon")
+    assert at.selectbox(key="scenario").value == "tests-and-docs"
+    assert at.radio(key="mode").value == "parallel" and step_of(at) == 0
+
+
+def test_changing_the_session_starts_at_step_0():
+    at = open_app(step="5")
+    assert step_of(at) == 5
+    at.selectbox(key="scenario").select("fan-out-20").run()
+    assert step_of(at) == 0
+    assert at.title[0].value.startswith(load_scenario("fan-out-20").title)
+    at.radio(key="mode").set_value("serial").run()
+    assert step_of(at) == 0 and qp(at, "mode") == "serial"
+
+
+def test_play_advances_one_step_per_run_and_pause_stops():
+    at = open_app(scenario="multi-agent", step="3")
+    at.button(key="btn_play").click().run()
+    assert at.session_state["playing"] is True
+    at.run()
+    first = step_of(at)
+    at.run()
+    assert step_of(at) == first + 1
+    at.button(key="btn_play").click().run()
+    assert at.session_state["playing"] is False
+    stopped = step_of(at)
+    at.run()
+    assert step_of(at) == stopped
+
+
+def test_an_uploaded_trace_is_shown_as_is_and_its_mode_is_fixed():
+    trace = run_scenario(load_scenario("timeout"), "serial")
+    at = open_app()
+    at.file_uploader(key="upload").set_value(("run.json", trace.to_json().encode(), "application/json")).run()
+    assert not at.exception
+    assert at.title[0].value == trace.meta["title"]
+    assert f"Step 0 of {len(trace.events) - 1}" in texts(at)
+    assert not at.radio  # a trace has one harness
+
+
+def test_a_bad_upload_is_one_line_and_the_previous_session_stays():
+    at = open_app(scenario="multi-agent")
+    title = at.title[0].value
+    at.file_uploader(key="upload").set_value(("broken.json", b"{oops", "application/json")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["broken.json: malformed JSON at line 1 column 2: "
+                                           "Expecting property name enclosed in double quotes"]
+    assert at.title[0].value == title
+
+
+def test_an_uploaded_scenario_runs_in_both_modes():
+    data = load_scenario("multi-agent").to_dict()
+    data["name"], data["title"] = "mine", "My own scenario"
+    at = open_app()
+    at.file_uploader(key="upload").set_value(("mine.json", json.dumps(data).encode(), "application/json")).run()
+    assert at.title[0].value == "My own scenario"
+    at.radio(key="mode").set_value("serial").run()
+    assert "Step 0 of 21" in texts(at)
+    assert qp(at, "scenario") is None  # an upload cannot live in the URL
+
+
+@pytest.mark.parametrize("script", [VIEWER, EMBED])
+def test_the_page_files_open_on_their_own(script):
+    at = open_app(script, scenario="multi-agent", step="30")
+    assert step_of(at) == 30
+    assert at.get("graphviz_chart")
+
+
+def test_the_embed_page_has_the_viewer_without_the_sidebar():
+    at = open_app(EMBED, scenario="multi-agent", mode="parallel", step="12")
+    assert step_of(at) == 12
+    assert not at.sidebar.selectbox and not at.sidebar.file_uploader
+    assert at.button(key="btn_next") is not None
+    at.button(key="btn_next").click().run()
+    assert step_of(at) == 13 and qp(at, "step") == "13"
+
+
+def test_an_embedded_app_opens_the_embed_page():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.context["is_embedded"] = True
+    at.query_params["scenario"] = "multi-agent"
+    at.query_params["step"] = "7"
+    at.run()
+    assert not at.exception
+    assert step_of(at) == 7 and not at.title  # the compact view: no page title, no sidebar picker
+    assert not at.sidebar.selectbox
