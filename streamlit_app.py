@@ -12,6 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
+import ui
+
 HERE = Path(__file__).resolve().parent
 
 #: (file stem, title, icon) in menu order; the first one that exists is the default page.
@@ -34,7 +36,9 @@ st.set_page_config(page_title="s08 · background tasks", page_icon=":material/ti
                    initial_sidebar_state="collapsed" if st.context.is_embedded else "auto")
 embedded = bool(st.context.is_embedded)
 pages = build_pages(with_default=not embedded)
-embed_page = st.Page("pages/embed.py", title="Embedded viewer", icon=":material/web_asset:", url_path="embed",
-                     visibility="hidden", default=embedded)
-navigation = st.navigation(pages + [embed_page], position="hidden" if embedded else "sidebar")
+pages.append(st.Page("pages/embed.py", title="Embedded viewer", icon=":material/web_asset:", url_path="embed",
+                     visibility="hidden"))
+if embedded:  # inside an iframe, the app's front page is the compact viewer
+    pages.append(st.Page(ui.embed_view, title="Viewer", url_path="embedded", visibility="hidden", default=True))
+navigation = st.navigation(pages, position="hidden" if embedded else "sidebar")
 navigation.run()

@@ -159,6 +159,25 @@ def _titles() -> dict[str, str]:
     return {name: _title_of(name) for name in bundled_names()}
 
 
+def _opened_source(name: str, uploading: bool, allow_trace: bool, box: Any) -> Source | None:
+    """A session another page put in ``st.session_state["opened_source"]``, until another one is picked."""
+    opened = st.session_state.get("opened_source")
+    if not isinstance(opened, Source):
+        return None
+    under = st.session_state.get("_opened_under")
+    if not under or under[0] != opened.key:
+        under = st.session_state["_opened_under"] = (opened.key, name)
+    if uploading or name != under[1]:  # the user picked a scenario or opened a file: leave it
+        st.session_state.pop("opened_source", None)
+        st.session_state.pop("_opened_under", None)
+        return None
+    if opened.kind == "trace" and not allow_trace:
+        return None
+    box.caption(f"Showing the {opened.kind} **{md_safe(opened.title)}** opened from another page. "
+                "Pick a scenario or open a file to leave it.")
+    return opened
+
+
 def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
     """The sidebar's session picker: a bundled scenario/recording, or an uploaded file.
 
@@ -177,7 +196,7 @@ def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
     st.session_state["_scenario"] = name
     upload = box.file_uploader("…or open a file (scenario, recording or trace)", type=["json"], key="upload",
                                help="A JSON file saved by this app, the CLI or a live run.")
-    chosen: Source | None = None
+    chosen: Source | None = _opened_source(name, upload is not None, allow_trace, box)
     if upload is not None:
         try:
             chosen = read_upload(upload.name, upload.getvalue())
@@ -528,3 +547,25 @@ def whatif_panel(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
                         icon=":material/download:", key="wi_download",
                         help="Open it again with the file picker above, on this page or the viewer.")
     return apply_changes(data, changes), changes
+
+
+# -------------------------------------------------------------------------------------- embed
+
+
+def embed_view() -> None:
+    """The viewer of one bundled scenario at one step, without the sidebar: for an iframe.
+
+    The URL says what to show: ``?scenario=multi-agent&mode=parallel&step=12``.
+    """
+    from views.sources import bundled_names
+
+    names = bundled_names()
+    adopt_url("scenario", "scenario", lambda raw: raw if raw in names else None)
+    adopt_url("mode", "mode", lambda raw: raw if raw in MODES else None)
+    name = st.session_state.get("scenario") if st.session_state.get("scenario") in names else DEFAULT_SCENARIO
+    mode = st.session_state.get("mode") if st.session_state.get("mode") in MODES else "parallel"
+    source = bundled(name)
+    trace = source_trace(source, mode)
+    set_url(scenario=name, mode=mode)
+    st.markdown(f"**{md_safe(source.title)}** · {MODE_LABELS[mode]} harness")
+    step_viewer(trace, source.key, embed=True)

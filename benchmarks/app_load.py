@@ -24,9 +24,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +131,16 @@ def _plan(sessions: int, steps: int) -> list[tuple[str, str]]:
     return [usable[(i * 7) % len(usable)] for i in range(sessions)]
 
 
+async def _exception_shown(page: Any, who: str, step: int, res: LoadResult) -> bool:
+    """Record an exception box shown on the page after ``step`` (they vanish on the next rerun)."""
+    boxes = page.locator("[data-testid='stException']")
+    if not await boxes.count():
+        return False
+    text = " ".join((await boxes.first.inner_text()).split())
+    res.errors.append(f"{who}: exception on the page at step {step}: {text[:200]}")
+    return True
+
+
 async def _session(browser: Any, base: str, idx: int, scenario: str, mode: str, steps: int,
                    res: LoadResult) -> None:
     who = f"session {idx} ({scenario}, {mode})"
@@ -143,6 +153,7 @@ async def _session(browser: Any, base: str, idx: int, scenario: str, mode: str, 
         await page.locator("strong", has_text=re.compile(r"^Step 0 of \d+$")).first.wait_for(timeout=TIMEOUT_MS)
         await page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
         res.load_s.append(time.perf_counter() - t0)
+        failed = await _exception_shown(page, who, 0, res)
         for k in range(1, steps + 1):
             t0 = time.perf_counter()
             await page.locator(NEXT).first.click(timeout=TIMEOUT_MS)
@@ -150,11 +161,8 @@ async def _session(browser: Any, base: str, idx: int, scenario: str, mode: str, 
                 timeout=TIMEOUT_MS)
             await page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
             res.step_s.append(time.perf_counter() - t0)
-        shown = await page.locator("[data-testid='stException']").count()
-        if shown:
-            text = await page.locator("[data-testid='stException']").first.inner_text()
-            res.errors.append(f"{who}: exception on the page: {' '.join(text.split())[:200]}")
-        else:
+            failed = failed or await _exception_shown(page, who, k, res)
+        if not failed:
             res.completed += 1
     except Exception as exc:  # a timeout or a vanished element: that session failed
         res.errors.append(f"{who}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")

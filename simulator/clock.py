@@ -63,13 +63,18 @@ class VirtualClock:
         """Run callbacks in order until ``predicate()`` holds or ``deadline`` passes.
 
         Returns True if the predicate held; otherwise the clock stands at ``deadline``.
+        Callbacks due at the very moment the predicate comes true still run, so
+        two tasks finishing at the same instant are seen together.
         """
+        if predicate():
+            return True
         while not predicate():
             due = self.next_due()
             if due is None or due > deadline:
                 self._now = max(self._now, deadline) if due is not None or deadline != float("inf") else self._now
                 return False
             self._run_next()
+        self.advance_to(self._now)
         return True
 
 

@@ -39,6 +39,8 @@ def parse_json(text: str | bytes, source: str) -> Any:
         raise InputError(source, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise InputError(source, "JSON is nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+        raise InputError(source, f"malformed JSON: {str(exc).splitlines()[0][:120]}") from None
 
 
 def read_json(path: str | Path) -> Any:

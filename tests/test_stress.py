@@ -226,11 +226,14 @@ def _sigkill_with_orphans(proc: subprocess.Popen[str]) -> list[psutil.Process]:
 def _kill_groups(procs: list[psutil.Process]) -> None:
     """Kill the process groups the dead manager left behind (each task leads its own group)."""
     for p in procs:
-        for kill in (lambda: os.killpg(p.pid, signal.SIGKILL), p.kill):
-            try:
-                kill()
-            except (ProcessLookupError, PermissionError, psutil.Error):
-                pass
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
     psutil.wait_procs(procs, timeout=10)
 
 
