@@ -291,10 +291,9 @@ def _viewer_body(trace: Trace, last: int, embed: bool) -> None:
         if step >= last:
             st.session_state["playing"] = False
         st.session_state["step"] = step
-    _controls(trace, step, last, embed)
-    step = st.session_state["step"]
-    set_url(step=step)
     snap = snapshot(trace, step)
+    _controls(trace, snap, last, embed)
+    set_url(step=step)
     mode = str(trace.meta.get("mode", "parallel"))
 
     st.info(md_safe(snap.explanation), icon=":material/lightbulb:")
@@ -302,7 +301,7 @@ def _viewer_body(trace: Trace, last: int, embed: bool) -> None:
         st.markdown("##### Timeline")
     st.altair_chart(timeline_chart(trace, step), width="stretch")
     st.altair_chart(legend_chart(), width="content")
-    left, right = st.columns([1.5, 1], gap="medium")
+    left, right = st.columns([1.7, 1], gap="medium")
     with left:
         st.markdown("##### State at this step")
         st.caption(f"Main thread: **{panels.main_status(snap, mode)}** · highlighted: where the loop is now")
@@ -318,7 +317,8 @@ def _viewer_body(trace: Trace, last: int, embed: bool) -> None:
         _tasks_panel(snap, mode)
 
 
-def _controls(trace: Trace, step: int, last: int, embed: bool) -> None:
+def _controls(trace: Trace, snap: Any, last: int, embed: bool) -> None:
+    step = snap.step
     prev_drain = panels.prev_drain_step(trace, step)
     next_drain = panels.next_drain_step(trace, step)
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
@@ -330,10 +330,10 @@ def _controls(trace: Trace, step: int, last: int, embed: bool) -> None:
                disabled=step >= last, shortcut="Right", key="btn_next", type="primary", help="Next step (→)")
     row.button("Last", icon=":material/last_page:", on_click=_go, args=(last,), disabled=step >= last,
                shortcut="End", key="btn_last", help="Last step (End)")
-    row.button("Drain", icon=":material/keyboard_double_arrow_left:", key="btn_prev_drain",
+    row.button("Prev drain", icon=":material/keyboard_double_arrow_left:", key="btn_prev_drain",
                on_click=_go, args=(prev_drain if prev_drain is not None else step,), disabled=prev_drain is None,
                shortcut="Shift+Left", help="Previous drain point (Shift+←)")
-    row.button("Drain", icon=":material/keyboard_double_arrow_right:", key="btn_next_drain",
+    row.button("Next drain", icon=":material/keyboard_double_arrow_right:", key="btn_next_drain",
                on_click=_go, args=(next_drain if next_drain is not None else step,), disabled=next_drain is None,
                shortcut="Shift+Right", help="Next drain point (Shift+→)")
     playing = bool(st.session_state.get("playing"))
@@ -342,9 +342,10 @@ def _controls(trace: Trace, step: int, last: int, embed: bool) -> None:
                help="Play the steps one after another (P)")
     if not embed:
         row.selectbox("Speed", list(SPEEDS), key="speed", index=1, on_change=_speed_changed,
-                      label_visibility="collapsed", width=90)
-    ev = trace.events[step]
-    row.markdown(f"**Step {step} of {last}** · t = {ev['t']:.1f} s · `{ev['kind']}`")
+                      format_func=lambda s: f"{s} speed", label_visibility="collapsed", width=120,
+                      help="How fast Play moves: 1× is one step a second.")
+    where, when = panels.step_caption(snap).split(" · ", 1)
+    row.markdown(f"**{where}** · {when} · `{snap.event['kind']}`")
     st.slider("Step", 0, max(last, 1), key="step", label_visibility="collapsed", disabled=last == 0,
               help="Drag to any step; the URL keeps it (?step=).")
 
@@ -392,7 +393,8 @@ def _messages_panel(snap: Any) -> None:
     items = panels.message_items(snap.messages)
     st.markdown(f"##### Conversation so far ({len(items)} message{'s' if len(items) != 1 else ''})")
     st.caption("Blocks marked *injected* were added by the loop itself, not written by the user or the model.")
-    with st.container(height=430, border=True, autoscroll=True):
+    parts = sum(len(m["parts"]) for m in items)
+    with st.container(height=430 if parts > 4 else "content", border=True, autoscroll=True):
         for m in items:
             with st.chat_message(m["role"], avatar=":material/person:" if m["role"] == "user" else
                                  ":material/smart_toy:"):

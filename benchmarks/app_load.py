@@ -149,11 +149,17 @@ async def _session(browser: Any, base: str, idx: int, scenario: str, mode: str, 
     page.on("pageerror", lambda exc: res.errors.append(f"{who}: page error: {exc}"))
     try:
         t0 = time.perf_counter()
-        await page.goto(f"{base}/viewer?scenario={scenario}&mode={mode}", timeout=TIMEOUT_MS)
+        # The viewer is the app's default page, so its address is the root ("/viewer" would
+        # open Streamlit's "Page not found" dialog over it).
+        await page.goto(f"{base}/?scenario={scenario}&mode={mode}", timeout=TIMEOUT_MS)
         await page.locator("strong", has_text=re.compile(r"^Step 0 of \d+$")).first.wait_for(timeout=TIMEOUT_MS)
         await page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
         res.load_s.append(time.perf_counter() - t0)
         failed = await _exception_shown(page, who, 0, res)
+        if await page.get_by_role("dialog").count():
+            text = " ".join((await page.get_by_role("dialog").first.inner_text()).split())
+            res.errors.append(f"{who}: a dialog covers the page: {text[:160]}")
+            failed = True
         for k in range(1, steps + 1):
             t0 = time.perf_counter()
             await page.locator(NEXT).first.click(timeout=TIMEOUT_MS)
@@ -165,7 +171,10 @@ async def _session(browser: Any, base: str, idx: int, scenario: str, mode: str, 
         if not failed:
             res.completed += 1
     except Exception as exc:  # a timeout or a vanished element: that session failed
-        res.errors.append(f"{who}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
+        lines = str(exc).splitlines()
+        why = [ln.strip() for ln in lines if re.search(r"intercepts|not enabled|not stable|not visible|detached", ln)]
+        head = " ".join(lines[0].split())[:160] if lines else ""
+        res.errors.append(f"{who}: {type(exc).__name__}: {head}" + (f" ({why[-1][:160]})" if why else ""))
     finally:
         await ctx.close()
 
@@ -197,9 +206,11 @@ def run_load(sessions: int = 20, steps: int = 15, log_dir: Path | None = None) -
         asyncio.run(_drive(base, plan, steps, res))
     res.wall_s = time.perf_counter() - t0
     log = log_path.read_text(encoding="utf-8", errors="replace")
-    if "Traceback (most recent call last)" in log:
-        first = log[log.index("Traceback (most recent call last)"):].splitlines()
-        res.errors.append("traceback in the server log: " + " | ".join(first[-3:])[:300])
+    count = log.count("Traceback (most recent call last)")
+    if count:
+        found = re.search(r"^(\w+(?:\.\w+)*(?:Error|Exception)\b.*)$", log, re.M)
+        what = found.group(1) if found else "see the server log"
+        res.errors.append(f"{count} traceback(s) in the server log, the first: {what[:240]}")
     return res
 
 

@@ -34,8 +34,9 @@ def percentile(values: list[float], q: float) -> float:
 
 def machine_line(mode: str) -> str:
     """Date, cores, Python version and run mode, on one line."""
-    return (f"{time.strftime('%Y-%m-%d %H:%M %Z')} · {os.cpu_count()} cores · "
-            f"Python {platform.python_version()} · {platform.system()} {platform.machine()} · {mode} run")
+    return (f"{time.strftime('%Y-%m-%d %H:%M %Z')} · {os.cpu_count()} cores (load average "
+            f"{os.getloadavg()[0]:.1f} at the end) · Python {platform.python_version()} · "
+            f"{platform.system()} {platform.machine()} · {mode} run")
 
 
 def update_section(name: str, body: str, heading: str, path: Path = PERFORMANCE_MD) -> None:

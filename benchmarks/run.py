@@ -18,6 +18,7 @@ import argparse
 import gc
 import json
 import math
+import os
 import re
 import statistics
 import subprocess
@@ -200,10 +201,24 @@ def bench_notify_latency(impl: str, p: dict[str, Any]) -> dict[str, Any]:
             close_manager(mgr)
 
 
+def file_create_ms(folder: str, n: int = 100) -> float:
+    """Median time to create and close an empty file in ``folder`` (this project writes one log per task)."""
+    times = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        with open(os.path.join(folder, f"probe-{i}.tmp"), "wb"):
+            pass
+        times.append((time.perf_counter() - t0) * 1000)
+    for i in range(n):
+        os.unlink(os.path.join(folder, f"probe-{i}.tmp"))
+    return statistics.median(times)
+
+
 def bench_many_short(impl: str, p: dict[str, Any]) -> dict[str, Any]:
     """Time until ``short`` quick commands are all delivered, and the peak number of threads."""
     n = p["short"]
     with tempfile.TemporaryDirectory() as wd:
+        create_ms = file_create_ms(wd)
         mgr = make_manager(impl, wd)
         seen: list[str] = []
         last = [0.0]
@@ -224,7 +239,7 @@ def bench_many_short(impl: str, p: dict[str, Any]) -> dict[str, Any]:
             wait_for(lambda: len(seen) >= n, 180, 0.005, f"{n} notifications")
             total_s = last[0] - t0
             time.sleep(0.05)
-            return {"total_s": total_s, "submit_s": submit_s, "peak_threads": sampler.peak,
+            return {"total_s": total_s, "submit_s": submit_s, "peak_threads": sampler.peak, "create_ms": create_ms,
                     "delivered": len(seen), "unique": len(set(seen))}
         finally:
             sampler.stop.set()
@@ -275,16 +290,17 @@ def _fan_out(n: int) -> dict[str, Any]:
                       {"needs": list(cmds), "text": "All shards finished."}]}
 
 
-def big_trace(min_events: int = TIMELINE_EVENTS) -> Any:
-    """A virtual-clock trace of a generated fan-out with at least ``min_events`` events."""
+def big_trace(min_events: int = TIMELINE_EVENTS) -> tuple[Any, Any]:
+    """A generated fan-out scenario whose virtual-clock trace has at least ``min_events`` events, and that trace."""
     from simulator.scenario import scenario_from_dict
     from simulator.session import run_scenario
 
     n = max(10, min_events // 8)
     while True:
-        trace = run_scenario(scenario_from_dict(_fan_out(n), "<generated fan-out>"))
+        scenario = scenario_from_dict(_fan_out(n), "<generated fan-out>")
+        trace = run_scenario(scenario)
         if len(trace.events) >= min_events:
-            return trace
+            return scenario, trace
         n += max(1, (min_events - len(trace.events)) // 7)
 
 
@@ -307,11 +323,15 @@ def bench_virtual_clock(impl: str, p: dict[str, Any]) -> dict[str, Any]:
 
 def bench_snapshot(impl: str, p: dict[str, Any]) -> dict[str, Any]:
     """Snapshot time at every step of a ~2,000-event trace, and the time to build its timeline."""
+    from simulator.session import run_scenario
     from simulator.snapshot import snapshot
     from simulator.spans import arrows, drain_marks, spans
     from simulator.trace import Trace
 
-    trace = big_trace()
+    scenario, trace = big_trace()
+    t0 = time.perf_counter()
+    run_scenario(scenario)
+    big_speed = trace.duration / (time.perf_counter() - t0)
     fresh = Trace(trace.meta, trace.lanes, trace.events)
     t0 = time.perf_counter()
     snapshot(fresh, len(fresh.events) // 2)  # builds the trace's index once
@@ -343,7 +363,7 @@ def bench_snapshot(impl: str, p: dict[str, Any]) -> dict[str, Any]:
         t2 = time.perf_counter()
         timeline_ms.append((t1 - t0) * 1000)
         views_ms.append((t2 - t1) * 1000)
-    return {"events": len(fresh.events), "tasks": len(fresh.lanes) - 1, "first_ms": first_ms,
+    return {"events": len(fresh.events), "tasks": len(fresh.lanes) - 1, "big_speed": big_speed, "first_ms": first_ms,
             "snap_ms": snap_ms, "timeline_ms": timeline_ms, "views_ms": views_ms if data_fn else None}
 
 
@@ -491,6 +511,8 @@ def build_rows(res: dict[str, dict[str, Any] | None]) -> tuple[list[list[str]], 
         t_p is not None and t_s is not None and t_p <= t_s and exact)
     add("caller's time in the 1,000 run() calls (median of rounds)", stat(m_p, "submit_s", med),
         stat(m_s, "submit_s", med), " s", "", None, 3)
+    add("creating one empty file in the temp folder (median, before each round)", stat(m_p, "create_ms", med),
+        stat(m_s, "create_ms", med), " ms", "", None, 3)
     th_p, th_s = stat(m_p, "peak_threads", max), stat(m_s, "peak_threads", max)
     add("peak threads during the 1,000 commands", th_p, th_s, "", "bounded (<= 16)",
         th_p is not None and th_p <= 16, 0)
@@ -506,6 +528,9 @@ def build_rows(res: dict[str, dict[str, Any] | None]) -> tuple[list[list[str]], 
     sn = "snapshot:project"
     events = stat(sn, "events", max)
     label_n = f"{events:,.0f}-event trace" if events else "2,000-event trace"
+    tasks = stat(sn, "tasks", max)
+    add(f"virtual clock, generated fan-out of {tasks or 0:.0f} tasks ({label_n})", stat(sn, "big_speed", med),
+        None, "x", "", None, 0)
     add(f"snapshot, median over the steps of a {label_n}", stat(sn, "snap_ms", med), None, " ms", "", None, 3)
     sp99 = stat(sn, "snap_ms", p99)
     add(f"snapshot, p99 over the steps of a {label_n}", sp99, None, " ms", "<= 1 ms",

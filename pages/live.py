@@ -114,12 +114,26 @@ def _stop(owner: str) -> None:
     lr.MANAGER.stop(owner)
 
 
+def _open(view: lr.RunView) -> None:
+    """Hand the finished run to the step-through page (it goes there on this rerun)."""
+    try:
+        opened = read_upload(view.download_name, view.download or b"")
+    except InputError as exc:
+        st.session_state["_live_msg"] = str(exc)
+        return
+    st.session_state["opened_source"] = opened
+    st.session_state["_mode"] = st.session_state["mode"] = str(view.trace.meta.get("mode", "parallel"))
+    st.session_state["_live_go_viewer"] = True
+
+
 def _clear(owner: str) -> None:
     lr.MANAGER.forget(owner)
     st.session_state.pop("_live_msg", None)
 
 
 # --------------------------------------------------------------------------------------- page
+if st.session_state.pop("_live_go_viewer", False):
+    st.switch_page("pages/viewer.py")
 on, how = lr.live_enabled(os.environ.get(lr.ENABLE_ENV), _secret("live", "enabled"))
 owner = st.session_state.setdefault("_live_owner", uuid.uuid4().hex)
 run = lr.MANAGER.get(owner)
@@ -305,17 +319,9 @@ else:
                              file_name=view.download_name, mime="application/json", icon=":material/download:",
                              key="live_download", on_click="ignore", disabled=view.download is None,
                              help="API keys and the work directory's path are scrubbed from it.")
-        if keep.button("Open in the step-through viewer", icon=":material/timeline:", key="live_open",
-                       disabled=view.download is None):
-            try:
-                opened = read_upload(view.download_name, view.download or b"")
-            except InputError as exc:
-                st.error(str(exc), icon=":material/error:")
-            else:
-                st.session_state["opened_source"] = opened
-                mode = str(view.trace.meta.get("mode", "parallel"))
-                st.session_state["_mode"] = st.session_state["mode"] = mode
-                st.switch_page("pages/viewer.py")
+        keep.button("Open in the step-through viewer", icon=":material/timeline:", key="live_open",
+                    disabled=view.download is None, on_click=_open, args=(view,),
+                    help="Step through this run like any bundled session (the page's file picker is left alone)")
         if view.files:
             with st.expander(f"Files the run left in its work directory ({len(view.files)})"):
                 st.dataframe([{"file": name, "bytes": size} for name, size in view.files], hide_index=True,

@@ -52,6 +52,7 @@ DEFAULT_END_WAIT_S = 120.0
 DEFAULT_MAX_RUN_S = 600.0  # a whole run is stopped after this long
 MAX_RUN_CAP_S = 1800.0
 MAX_PROMPT_CHARS = 4000
+REAP_EVERY_S = 30.0  # how often polling also looks for abandoned runs
 ACTIVE_STATES = ("starting", "running", "stopping")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -396,6 +397,7 @@ class LiveRun:
         data = recording_from_trace(
             trace, prompt=trace.meta.get("prompt"), commands_measured=task_outcomes(session.bg.tasks),
             model_name=self.model_label, llm_kind=self.kind, note=note, name=self.name,
+            title=f"Live run: {_short(trace.meta.get('prompt', ''), 70)}",
             files=dict(self.scenario.files) if self.scenario is not None else None, workdir=self.workdir)
         data = scrub(data, repl)
         try:
@@ -455,6 +457,7 @@ class LiveRunManager:
         self.idle_forget_s = idle_forget_s
         self._runs: dict[str, LiveRun] = {}
         self._lock = threading.Lock()
+        self._last_reap = time.monotonic()
 
     def start(self, owner: str, model: Any, prompt: str, *, kind: str, model_label: str,
               settings: RunSettings | None = None, scenario: Scenario | None = None,
@@ -493,7 +496,9 @@ class LiveRunManager:
         return run
 
     def get(self, owner: str) -> LiveRun | None:
-        """The owner's latest run (marked as seen), or None."""
+        """The owner's latest run (marked as seen), or None; now and then tidies up abandoned runs."""
+        if time.monotonic() - self._last_reap > REAP_EVERY_S:
+            self.reap()
         with self._lock:
             run = self._runs.get(owner)
             if run is not None:
@@ -525,6 +530,7 @@ class LiveRunManager:
     def reap(self, now: float | None = None) -> None:
         """Stop runs nobody watches any more, and drop finished ones left alone for long."""
         now = time.monotonic() if now is None else now
+        self._last_reap = time.monotonic()
         gone: list[LiveRun] = []
         with self._lock:
             for owner, run in list(self._runs.items()):

@@ -12,8 +12,8 @@ import anthropic
 import httpx2
 import pytest
 from anthropic.types import Message
-from stub_messages_api import message, text, tool_use
 from streamlit.testing.v1 import AppTest
+from stub_messages_api import message, text, tool_use
 
 from simulator import live_runner as lr
 from simulator.scenario import scenario_from_dict
@@ -68,13 +68,8 @@ def run_to_the_end(at: AppTest, timeout: float = 60.0) -> lr.RunView:
     return run.view()
 
 
-def download_data(at: AppTest) -> bytes:
-    [button] = at.get("download_button")
-    assert not button.proto.disabled
-    return run_download(at)
-
-
 def run_download(at: AppTest) -> bytes:
+    """The bytes behind the page's download button (the run's own copy)."""
     view = lr.MANAGER.get(at.session_state["_live_owner"]).view()
     assert view.download is not None
     return view.download
@@ -162,6 +157,7 @@ def test_a_mocked_model_runs_real_commands_and_the_run_can_be_downloaded_and_ope
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == rec.title  # the viewer, stepping through the run just made
     assert "opened from another page" in all_text(at)
+    at.switch_page("pages/viewer.py")  # AppTest would otherwise go on asking for the page it was sent to
     at.button(key="btn_last").click().run()
     assert at.title[0].value == rec.title and at.slider(key="step").value > 0
     at.selectbox(key="scenario").set_value("multi-agent").run()  # picking a scenario leaves it

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import psutil
@@ -351,7 +350,7 @@ def test_status_lines_say_what_the_loop_is_doing():
     assert lr.status_line(trace(start), "error", error="boom") == "Error: boom"
 
 
-def test_lanes_of_a_copy_cover_its_events(manager, tmp_path: Path):
+def test_lanes_of_a_copy_cover_its_events(manager):
     run = manager.start("a", two_sleeps(), "x", kind="recorded", model_label="x")
     while run.alive:
         v = run.view()

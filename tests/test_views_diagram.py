@@ -7,8 +7,8 @@ import re
 import pytest
 
 from simulator import load_scenario, run_scenario, snapshot
-from views.colors import STATUS_COLORS
-from views.diagram import HIGHLIGHT, PHASE_NODE, attrs, diagram_dot, q
+from views.colors import MAIN_COLORS, STATUS_COLORS
+from views.diagram import HIGHLIGHT, attrs, diagram_dot, lit_node, q
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +39,11 @@ def test_quoting_escapes_quotes_backslashes_and_newlines():
 
 
 @pytest.mark.parametrize("kind,node", [("session_start", "start"), ("drain", "drain"), ("model_start", "model"),
-                                       ("tool_start", "tools"), ("wait_start", "wait"), ("session_end", "end")])
+                                       ("model_end", "model"), ("tool_start", "tools"), ("tool_end", "tools"),
+                                       ("wait_start", "wait"), ("wait_end", "wait"), ("session_end", "end")])
 def test_the_current_phase_is_highlighted(multi, kind, node):
     snap = snapshot(multi, _first(multi, kind))
-    assert PHASE_NODE[snap.phase] == node
+    assert lit_node(snap) == node
     dot = diagram_dot(snap, "parallel")
     assert _balanced(dot) and dot.startswith("digraph state {")
     assert HIGHLIGHT in _node_line(dot, node)
@@ -77,7 +78,7 @@ def test_serial_blocking_tool_is_red_and_there_is_no_queue():
     trace = run_scenario(load_scenario("tests-and-docs"), "serial")
     step = next(ev["seq"] for ev in trace.events if ev["kind"] == "tool_start" and ev.get("blocking"))
     dot = diagram_dot(snapshot(trace, step), "serial")
-    assert "BLOCKED" in _node_line(dot, "tools") and STATUS_COLORS["error"] in _node_line(dot, "tools")
+    assert "BLOCKED" in _node_line(dot, "tools") and MAIN_COLORS["blocked by a command"] in _node_line(dot, "tools")
     assert "cluster_queue" not in dot and "cluster_threads" not in dot
     assert _balanced(dot)
 

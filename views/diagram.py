@@ -1,8 +1,8 @@
 """The state at one step as a Graphviz diagram (DOT source).
 
-Left, top to bottom: the agent loop on the main thread (drain -> model call ->
-tools, and back), with the current phase highlighted. Right of the drain: the
-notification queue and what is in it. Right of the tools: the background threads,
+Top, read downwards: the agent loop on the main thread (drain -> model call ->
+tools, and back), with the current phase highlighted. Beside the drain: the
+notification queue and what is in it. Under the tools: the background threads,
 coloured by status; finished ones point at their notification in the queue.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from simulator.snapshot import Snapshot
 
-from .colors import LIGHT_FILLS, STATUS_COLORS
+from .colors import LIGHT_FILLS, MAIN_COLORS, STATUS_COLORS
 from .timeline import short
 
 HIGHLIGHT = "#fde047"  # the loop's current phase
@@ -22,7 +22,7 @@ QUEUE_FILL = "#ccfbf1"
 QUEUE_EDGE = "#0f766e"
 MAX_QUEUE_ITEMS = 4
 MAX_TASKS = 24
-TASKS_PER_ROW = 3
+TASKS_PER_ROW = 2
 
 #: Which loop node is lit in each phase of the snapshot.
 PHASE_NODE = {"start": "start", "drain": "drain", "model": "model", "deciding": "model", "tool": "tools",
@@ -81,6 +81,11 @@ def loop_labels(snap: Snapshot, serial: bool) -> dict[str, str]:
                                                         if uses else "end of turn")
     elif kind in ("tool_start", "spawn", "check", "refused"):
         labels["tools"] = "3. run the tools\n" + _tool_detail(_tool_call(snap))
+    elif kind == "tool_end":
+        labels["tools"] = f"3. {ev.get('tool', 'the tool')} returned:\nits result goes to\nthe next model call"
+    elif kind == "wait_end":
+        labels["wait"] = ("a background result\narrived: stop waiting" if ev.get("reason") == "notification"
+                          else "gave up waiting")
     elif kind in ("drain", "inject"):
         d = snap.drain or ev
         n = len(d.get("delivered") or [])
@@ -91,10 +96,20 @@ def loop_labels(snap: Snapshot, serial: bool) -> dict[str, str]:
     return labels
 
 
+def lit_node(snap: Snapshot) -> str:
+    """The loop node to highlight: where the main thread is, or what it has just finished."""
+    kind = (snap.main_event or {}).get("kind")
+    if kind == "tool_end":
+        return "tools"
+    if kind == "wait_end":
+        return "wait"
+    return PHASE_NODE.get(snap.phase, "start")
+
+
 def diagram_dot(snap: Snapshot, mode: str = "parallel") -> str:
     """DOT source for the state in ``snap``; ``mode`` is the trace's harness (serial or parallel)."""
     serial = mode == "serial"
-    lit = PHASE_NODE.get(snap.phase, "start")
+    lit = lit_node(snap)
     labels = loop_labels(snap, serial)
     out = [
         "digraph state {",
@@ -114,7 +129,7 @@ def diagram_dot(snap: Snapshot, mode: str = "parallel") -> str:
         if node == lit:
             style.update(fillcolor=HIGHLIGHT, color=HIGHLIGHT_EDGE, penwidth="2.5", fontname="Helvetica-Bold")
             if node == "tools" and _blocking(snap):
-                style.update(fillcolor=STATUS_COLORS["error"], color="#7f1d1d", fontcolor="white",
+                style.update(fillcolor=MAIN_COLORS["blocked by a command"], color="#7f1d1d", fontcolor="white",
                              label=labels[node] + "\nthe main thread is BLOCKED")
         if serial and node in ("drain", "wait"):
             style.update(style="rounded,dashed", fontcolor="#94a3b8", color="#cbd5e1")
@@ -122,7 +137,8 @@ def diagram_dot(snap: Snapshot, mode: str = "parallel") -> str:
             style["label"] = "(nothing runs in\nthe background)"
         out.append(f"    {node} {attrs(**style)};")
     edges = [("start", "drain", None, {}), ("drain", "model", None, {}),
-             ("model", "tools", " tool_use", {}), ("tools", "drain", "next turn", {"constraint": "false"}),
+             ("model", "tools", " tool_use", {}),
+             ("tools", "drain", "next turn", {"constraint": "false"}),
              ("model", "wait", "end_turn,\ntasks running", {"style": "dashed"}),
              ("wait", "drain", "a task\nfinished", {"style": "dashed", "constraint": "false"}),
              ("model", "end", "end_turn,\nnothing running", {"style": "dashed"})]
@@ -130,7 +146,7 @@ def diagram_dot(snap: Snapshot, mode: str = "parallel") -> str:
         edges = [(a, b, lbl, {"style": "invis"} if "wait" in (a, b) else extra) for a, b, lbl, extra in edges]
     for a, b, lbl, extra in edges:
         out.append(f"    {a} -> {b} {attrs(label=lbl if extra.get('style') != 'invis' else None, **extra)};")
-    out.append("    { rank=same; model; wait; end; }")
+    out.append("    { rank=same; model; wait; }")
     out.append("  }")
     if serial:
         note = "every command runs on the\nmain thread, so the loop is\nblocked until it ends"
@@ -181,13 +197,13 @@ def _threads(snap: Snapshot) -> list[str]:
         note = attrs(label="background_run has not\nstarted a task yet", style="rounded,dashed")
         out.append(f"    t_none {note};")
         out.append("  }")
-        out.append("  { rank=same; tools; t_none; }")
+        out.append("  { rank=same; tools; end; t_none; }")
         out.append('  tools -> t_none [style="dotted", arrowhead="none"];')
         return out
     shown = tasks[:MAX_TASKS]
-    rows = [shown[i:i + TASKS_PER_ROW] for i in range(0, len(shown), TASKS_PER_ROW)]
+    per_row = TASKS_PER_ROW if len(shown) <= 2 * TASKS_PER_ROW else 2 * TASKS_PER_ROW
+    rows = [shown[i:i + per_row] for i in range(0, len(shown), per_row)]
     small = len(tasks) > TASKS_PER_ROW
-    anchors = ["tools"] + [f"row_{k}" for k in range(1, len(rows))]
     for row in rows:
         for task in row:
             status = task.get("status") or "spawned"
@@ -206,11 +222,12 @@ def _threads(snap: Snapshot) -> list[str]:
     if len(tasks) > MAX_TASKS:
         out.append(f"    t_more {attrs(label=f'+{len(tasks) - MAX_TASKS} more', shape='plaintext')};")
     out.append("  }")
-    for k in range(1, len(rows)):  # invisible anchors give each further row of threads its own rank
-        out.append(f"  row_{k} [style=invis, label=\"\", width=0, height=0];")
-        out.append(f"  {anchors[k - 1]} -> row_{k} [style=invis];")
-    for k, row in enumerate(rows):
-        out.append(f"  {{ rank=same; {anchors[k]}; " + "; ".join(f"t_{t['task_id']}" for t in row) + "; }")
+    for k, row in enumerate(rows):  # row 0 beside the tools, each further row on its own rank below
+        if k:
+            out.append(f"  row_{k} [style=invis, label=\"\", width=0, height=0];")
+            out.append(f"  {'tools' if k == 1 else f'row_{k - 1}'} -> row_{k} [style=invis];")
+        out.append(f"  {{ rank=same; {'tools; end' if k == 0 else f'row_{k}'}; "
+                   + "; ".join(f"t_{t['task_id']}" for t in row) + "; }")
     first = f"t_{rows[0][0]['task_id']}"
     out.append(f"  tools -> {first} {attrs(label='background_run', lhead='cluster_threads', style='dashed')};")
     ids = {t["task_id"] for t in shown}

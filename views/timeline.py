@@ -174,18 +174,18 @@ def timeline_chart(trace: Trace, step: int | None = None, *, cursor_t: float | N
                  alt.Tooltip("end:Q", title="to (s)", format=".1f"),
                  alt.Tooltip("duration:Q", title="lasts (s)", format=".1f")],
     )
-    # Words on the bars that are long enough to hold them.
-    min_len = (domain[1] - domain[0]) * 0.09
-    words = [dict(b, mid=(b["start"] + b["end"]) / 2, ym=(b["y0"] + b["y1"]) / 2,
-                  word=short(_bar_word(b), max(6, int((b["end"] - b["start"]) / (domain[1] - domain[0]) * 110))))
+    # Words on the bars long enough to hold some; the browser cuts each to its bar's drawn width.
+    min_len = (domain[1] - domain[0]) * 0.06
+    words = [dict(b, mid=(b["start"] + b["end"]) / 2, ym=(b["y0"] + b["y1"]) / 2, word=_bar_word(b))
              for b in data["bars"] if b["end"] - b["start"] >= min_len and _bar_word(b)]
-    text = alt.Chart(alt.Data(values=words)).mark_text(fontSize=11, baseline="middle").encode(
-        x=alt.X("mid:Q", scale=x_scale), y=alt.Y("ym:Q", scale=y_scale), text="word:N", opacity=opacity,
+    fit = alt.expr("max(0, scale('x', datum.end) - scale('x', datum.start) - 8)")
+    text = alt.Chart(alt.Data(values=words)).mark_text(fontSize=11, baseline="middle", limit=fit).encode(
+        x=alt.X("mid:Q", scale=x_scale, axis=x_axis), y=alt.Y("ym:Q", scale=y_scale, axis=y_axis), text="word:N", opacity=opacity,
         color=alt.condition("datum.text_dark", alt.value("#1f2937"), alt.value("white")),
     )
     arrow_scale = alt.Scale(domain=list(ARROW_COLORS), range=list(ARROW_COLORS.values()))
     lines = alt.Chart(alt.Data(values=data["arrows"])).mark_rule(strokeWidth=1.6).encode(
-        x=alt.X("x0:Q", scale=x_scale), x2="x1:Q", y=alt.Y("y0:Q", scale=y_scale), y2="y1:Q",
+        x=alt.X("x0:Q", scale=x_scale, axis=x_axis), x2="x1:Q", y=alt.Y("y0:Q", scale=y_scale, axis=y_axis), y2="y1:Q",
         stroke=alt.Stroke("kind:N", scale=arrow_scale, legend=None),
         strokeDash=alt.StrokeDash("kind:N", scale=alt.Scale(domain=list(ARROW_COLORS), range=[[4, 3], [1, 0]]),
                                   legend=None),
@@ -194,14 +194,14 @@ def timeline_chart(trace: Trace, step: int | None = None, *, cursor_t: float | N
                  alt.Tooltip("delay:Q", title="finish → drain (s)", format=".1f")],
     )
     heads = alt.Chart(alt.Data(values=data["arrows"])).mark_point(filled=True, size=45).encode(
-        x=alt.X("x1:Q", scale=x_scale), y=alt.Y("y1:Q", scale=y_scale),
+        x=alt.X("x1:Q", scale=x_scale, axis=x_axis), y=alt.Y("y1:Q", scale=y_scale, axis=y_axis),
         shape=alt.Shape("head:N", scale=alt.Scale(domain=["triangle-down", "triangle-up"],
                                                   range=["triangle-down", "triangle-up"]), legend=None),
         color=alt.Color("kind:N", scale=arrow_scale, legend=None), opacity=opacity,
     )
     drain_scale = alt.Scale(domain=["drain delivering results", "drain, queue empty"], range=[150, 40])
     diamonds = alt.Chart(alt.Data(values=data["drains"])).mark_point(shape="diamond", filled=True).encode(
-        x=alt.X("t:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale),
+        x=alt.X("t:Q", scale=x_scale, axis=x_axis), y=alt.Y("y:Q", scale=y_scale, axis=y_axis),
         size=alt.Size("kind:N", scale=drain_scale, legend=None),
         color=alt.value("#0f766e"), opacity=opacity,
         tooltip=[alt.Tooltip("t:Q", title="drain at (s)", format=".1f"),
@@ -209,18 +209,18 @@ def timeline_chart(trace: Trace, step: int | None = None, *, cursor_t: float | N
     )
     depth = alt.Chart(alt.Data(values=[d for d in data["drains"] if d["text"]])).mark_text(
         dx=7, align="left", baseline="middle", fontSize=11, fontWeight="bold", color="#0f766e").encode(
-        x=alt.X("t:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N", opacity=opacity)
+        x=alt.X("t:Q", scale=x_scale, axis=x_axis), y=alt.Y("y:Q", scale=y_scale, axis=y_axis), text="text:N", opacity=opacity)
     layers: list[alt.Chart] = [bars, text, lines, heads, diamonds, depth]
     if data["cursor"] is not None:
         cur = [{"t": data["cursor"], "y0": _TOP, "y1": n - 0.5,
                 "label": f"  t = {data['cursor']:.1f} s", "ytext": _TOP + 0.05}]
         layers.append(alt.Chart(alt.Data(values=cur)).mark_rule(strokeWidth=2, color=CURSOR_COLOR).encode(
-            x=alt.X("t:Q", scale=x_scale), y=alt.Y("y0:Q", scale=y_scale), y2="y1:Q"))
+            x=alt.X("t:Q", scale=x_scale, axis=x_axis), y=alt.Y("y0:Q", scale=y_scale, axis=y_axis), y2="y1:Q"))
         align = "right" if data["cursor"] > domain[0] + (domain[1] - domain[0]) * 0.85 else "left"
         cur[0]["label"] = cur[0]["label"].strip() + "  " if align == "right" else cur[0]["label"]
         layers.append(alt.Chart(alt.Data(values=cur)).mark_text(
             align=align, baseline="top", fontSize=12, fontWeight="bold", color=CURSOR_COLOR).encode(
-            x=alt.X("t:Q", scale=x_scale), y=alt.Y("ytext:Q", scale=y_scale), text="label:N"))
+            x=alt.X("t:Q", scale=x_scale, axis=x_axis), y=alt.Y("ytext:Q", scale=y_scale, axis=y_axis), text="label:N"))
     chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent", size="independent")
     # Streamlit fits the whole chart (axis included) into the height.
     props: dict[str, Any] = {"height": height or n * row_height(n) + 78}

@@ -163,7 +163,7 @@ def decode_changes(text: str, source: str = URL_SOURCE) -> dict[str, Any]:
 
 
 def describe(data: dict[str, Any], changes: dict[str, Any]) -> list[str]:
-    """One plain line per change, e.g. ``pytest tests/ -v: duration 60 s -> 30 s``."""
+    """One plain line per change, e.g. ``pytest tests/ -v: duration 60 s → 30 s``."""
     base = current_values(data)
     names = {"duration_s": ("duration", " s"), "exit_code": ("exit code", ""), "output_bytes": ("output", " bytes"),
              "model_latency_s": ("model latency", " s"), "max_concurrent": ("concurrency limit", ""),
@@ -180,9 +180,9 @@ def describe(data: dict[str, Any], changes: dict[str, Any]) -> list[str]:
     for cmd, fields in (changes.get("commands") or {}).items():
         for field, value in fields.items():
             old = base["commands"].get(cmd, {}).get(field)
-            lines.append(f"{cmd}: {names[field][0]} {fmt(field, old)} -> {fmt(field, value)}")
+            lines.append(f"{cmd}: {names[field][0]} {fmt(field, old)} → {fmt(field, value)}")
     for key, value in (changes.get("settings") or {}).items():
-        lines.append(f"{names[key][0]}: {fmt(key, base['settings'].get(key))} -> {fmt(key, value)}")
+        lines.append(f"{names[key][0]}: {fmt(key, base['settings'].get(key))} → {fmt(key, value)}")
     return lines
 
 

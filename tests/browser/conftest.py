@@ -77,8 +77,9 @@ def app_url() -> Iterator[str]:
             proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
+    """Chromium for one test module (closed after it, so other modules may start Playwright themselves)."""
     require_browser()
     from playwright.sync_api import sync_playwright
 

@@ -22,17 +22,7 @@ def chart_svgs(page) -> list[str]:
     return [charts(page).nth(i).locator("svg").first.inner_html() for i in range(2)]
 
 
-def figure(page, name: str) -> list[str]:
-    """The serial and parallel cells of one row of the figures table."""
-    grid = page.locator("[data-testid='stDataFrame']").first
-    grid.wait_for()
-    rows = page.evaluate(
-        """() => { const g = document.querySelector("[data-testid='stDataFrame']");
-                   return g ? g.innerText : ""; }""")
-    return [rows, name]
-
-
-def total_times(page) -> str:
+def total_times(page) -> list[str]:
     return page.locator("h5").filter(has_text=re.compile(r"^(Serial|Parallel)")).all_inner_texts()
 
 
@@ -61,7 +51,7 @@ def test_changing_a_duration_changes_both_timelines(browser_page, app_url):
     assert after[0] != before[0] and after[1] != before[1]
     query = parse_qs(urlsplit(page.url).query)
     assert decode_changes(query["changes"][0]) == {"commands": {"pytest tests/ -v": {"duration_s": 20.0}}}
-    page.get_by_text("pytest tests/ -v: duration 60 s -> 20 s").wait_for()
+    page.get_by_text("pytest tests/ -v: duration 60 s → 20 s").wait_for()
     screenshot(page, "compare-tests-and-docs-whatif-20s")
 
     page.goto(page.url)  # the link keeps the change

@@ -1,0 +1,281 @@
+"""The Live page in a real browser: a scripted Messages API, real `sleep` commands, Stop, and the download.
+
+``streamlit run`` is started with ``S08_LIVE=1``, a fake ``ANTHROPIC_API_KEY`` and
+``ANTHROPIC_BASE_URL`` pointing at a local ``StubMessagesAPI``; the real SDK
+talks to the stub over HTTP, and the commands the stub asks for really run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from stub_messages_api import StubMessagesAPI, message, text, tool_use  # noqa: E402
+
+from simulator.scenario import scenario_from_dict  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = ROOT / "artifacts" / "screenshots"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+FAKE_KEY = "sk-ant-fake-browser-test-key-31415926"
+STOP_PROMPT = "Run sleep 30 in the background and wait for it."
+COUNTS = re.compile(r"(\d+) background tasks? started · (\d+) running · (\d+) waiting for a slot · "
+                    r"(\d+) finished · (\d+) events · t = ([\d.]+) s")
+
+
+def _need_browser() -> None:
+    missing = [] if Path(CHROMIUM).exists() else [CHROMIUM]
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright package")
+    if missing:
+        message_ = f"browser test needs {' and '.join(missing)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message_)
+        pytest.skip(message_)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scripted_model(body: dict[str, Any]) -> dict[str, Any]:
+    """The stub's answers: start the sleeps in the background, then end each turn and let the loop wait.
+
+    The sleeps last long enough for the page to be seen in each phase even on a busy machine.
+    """
+    first = body["messages"][0]["content"]
+    prompt = first if isinstance(first, str) else " ".join(b.get("text", "") for b in first)
+    answered = sum(1 for m in body["messages"] if m["role"] == "assistant")
+    if "sleep 30" in prompt:
+        if not answered:
+            return message([text("Starting it."), tool_use("background_run", {"command": "sleep 30"})])
+        return message([text("It is still running; I will wait.")])
+    if not answered:
+        return message([text("Starting both."), tool_use("background_run", {"command": "sleep 3"}),
+                        tool_use("background_run", {"command": "sleep 8"})])
+    return message([text("Noted.")])
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[StubMessagesAPI]:
+    with StubMessagesAPI(fallback=scripted_model) as api:
+        yield api
+
+
+@pytest.fixture(scope="module")
+def live_app(stub: StubMessagesAPI) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``streamlit run`` with live runs on, talking to the stub; stopped after the module."""
+    _need_browser()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_") and k != "S08_LIVE"}
+    env.update(S08_LIVE="1", ANTHROPIC_API_KEY=FAKE_KEY, ANTHROPIC_BASE_URL=stub.url, S08_MODEL="claude-stub")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited early: {proc.stderr.read() if proc.stderr else ''}")
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not start within 60 s")
+            time.sleep(0.3)
+        yield base, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture()
+def page(live_app):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1500}, locale="en-US",
+                                      accept_downloads=True)
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        try:
+            yield pg
+        finally:
+            context.close()
+            browser.close()
+
+
+def _settle(pg) -> None:
+    pg.wait_for_selector(IDLE, timeout=60_000)
+    pg.wait_for_timeout(300)
+    pg.wait_for_selector(IDLE, timeout=60_000)
+
+
+def _button(pg, key: str):
+    """The button of the widget keyed ``key`` (Streamlit also keeps a hidden copy for measuring)."""
+    return pg.locator(f".st-key-{key} button").first
+
+
+def _text(pg, key: str) -> str:
+    """The text of the element keyed ``key`` now ("" if it is being redrawn); icon names left out."""
+    from playwright.sync_api import Error
+
+    try:
+        raw = pg.locator(f".st-key-{key}").first.inner_text(timeout=2_000)
+    except Error:
+        return ""
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    return "\n".join(line for line in lines if not re.fullmatch(r"[a-z_]+", line))
+
+
+def _counts(pg) -> tuple[int, ...] | None:
+    m = COUNTS.search(_text(pg, "live_counts"))
+    return None if m is None else (*(int(g) for g in m.groups()[:5]), float(m.group(6)))
+
+
+def _status(pg) -> str:
+    return _text(pg, "live_status")
+
+
+def _sleeps_under(proc: subprocess.Popen[str], seconds: str) -> list[psutil.Process]:
+    out = []
+    for p in psutil.Process(proc.pid).children(recursive=True):
+        try:
+            if p.cmdline() == ["sleep", seconds] and p.status() != psutil.STATUS_ZOMBIE:
+                out.append(p)
+        except psutil.Error:
+            pass
+    return out
+
+
+def test_a_live_run_grows_on_screen_then_downloads_and_opens(page, live_app, stub, tmp_path):
+    base, _proc = live_app
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{base}/live")
+    _settle(page)
+    page.get_by_role("heading", name="Live run").wait_for()
+    assert "Live runs are on (S08_LIVE=1)" in page.inner_text("body")
+    page.get_by_text("API key: from the environment (ANTHROPIC_API_KEY).").wait_for()
+
+    _button(page, "live_start").click()
+    page.locator(".st-key-live_counts").wait_for(timeout=30_000)
+    seen: list[tuple[int, ...]] = []
+    statuses: list[str] = []
+    shot_mid = False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        counts = _counts(page)
+        status = _status(page)
+        if counts is not None and (not seen or counts != seen[-1]):
+            seen.append(counts)
+        if status and (not statuses or status != statuses[-1]):
+            statuses.append(status)
+        if counts is not None and counts[1] == 1 and counts[3] == 1 and not shot_mid:
+            page.screenshot(path=str(SHOTS / "live-running.png"), full_page=True)
+            shot_mid = True
+        if status.startswith("Done in "):
+            break
+        page.wait_for_timeout(150)
+    if not (statuses and statuses[-1].startswith("Done in ")):
+        page.screenshot(path=str(SHOTS / "live-not-done.png"), full_page=True)
+    assert statuses and statuses[-1].startswith("Done in "), (statuses, seen)
+    _settle(page)
+    seen.append(_counts(page))
+    # the page grew on its own while the sleeps ran (nobody touched it): tasks running, then one of two
+    # finished while the other still ran, then both finished; the clock moved on in between
+    phases = [(c[0], c[1], c[3]) for c in seen]
+    assert (2, 1, 1) in phases and phases[-1] == (2, 0, 2), seen
+    assert len({c[5] for c in seen if c[1] > 0}) >= 2, seen  # "t = ..." grew while tasks ran
+    assert len({c[4] for c in seen}) >= 3, seen  # new events arrived at least twice
+    assert [c[4] for c in seen] == sorted(c[4] for c in seen)  # events are only ever added
+    assert any(s.startswith("Waiting for 1 background task ") for s in statuses), statuses
+    assert shot_mid
+    page.screenshot(path=str(SHOTS / "live-done.png"), full_page=True)
+    # the real SDK talked to the stub over HTTP, with the server's key
+    assert stub.headers and all(FAKE_KEY in (h.get("x-api-key", "") + h.get("authorization", ""))
+                                for h in stub.headers)
+
+    with page.expect_download() as info:
+        _button(page, "live_download").click()
+    download = info.value
+    target = tmp_path / download.suggested_filename
+    download.save_as(str(target))
+    raw = target.read_text(encoding="utf-8")
+    assert FAKE_KEY not in raw
+    rec = scenario_from_dict(json.loads(raw), target.name)
+    assert rec.is_recording and set(rec.commands) == {"sleep 3", "sleep 8"}
+    assert 2.9 < rec.commands["sleep 3"].duration_s < 6 and 7.9 < rec.commands["sleep 8"].duration_s < 11
+    assert rec.source["llm"] == "anthropic" and rec.source["model"] == "claude-stub"
+
+    _button(page, "live_open").click()
+    # the step-through page is the app's default page, at "/"
+    page.wait_for_url(re.compile(rf"^{re.escape(base)}/(viewer)?(\?|$)"), timeout=30_000)
+    _settle(page)
+    page.get_by_role("heading", name=rec.title).wait_for()
+    page.get_by_text(re.compile(r"Step 0 of \d+")).first.wait_for()
+    _button(page, "btn_last").click()
+    _settle(page)
+    page.screenshot(path=str(SHOTS / "live-opened-in-viewer.png"), full_page=True)
+
+
+def test_stop_ends_a_run_and_kills_its_sleep(page, live_app):
+    base, proc = live_app
+    page.goto(f"{base}/live")
+    _settle(page)
+    page.get_by_text("No run yet in this browser session.").wait_for()  # a new session sees no other run
+    box = page.locator(".st-key-live_prompt textarea")
+    box.fill(STOP_PROMPT)
+    box.press("Control+Enter")
+    _settle(page)
+    _button(page, "live_start").click()
+    deadline = time.monotonic() + 30
+    while not (_counts(page) or (0, 0))[1:2] == (1,):
+        assert time.monotonic() < deadline, _status(page)
+        page.wait_for_timeout(150)
+    assert len(_sleeps_under(proc, "30")) == 1  # a real `sleep 30` runs under the server
+    page.screenshot(path=str(SHOTS / "live-before-stop.png"), full_page=True)
+    clicked = time.monotonic()
+    _button(page, "live_stop").click()
+    page.get_by_text(re.compile(r"Stopped \(you pressed Stop\)")).wait_for(timeout=20_000)
+    assert time.monotonic() - clicked < 15
+    _settle(page)
+    assert _counts(page)[1] == 0
+    deadline = time.monotonic() + 5
+    while _sleeps_under(proc, "30") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _sleeps_under(proc, "30")
+    _button(page, "live_download").wait_for(state="visible")  # what was recorded can be downloaded
+    page.screenshot(path=str(SHOTS / "live-stopped.png"), full_page=True)
