@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import socket
 import statistics
@@ -200,7 +199,7 @@ def run_load(sessions: int = 20, steps: int = 15, log_dir: Path | None = None) -
     plan = _plan(sessions, steps)
     log_dir = log_dir or ROOT / "artifacts"
     log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"app_load_server_{os.getpid()}.log"
+    log_path = log_dir / "app_load_server.log"
     t0 = time.perf_counter()
     with streamlit_server(log_path) as base:
         asyncio.run(_drive(base, plan, steps, res))

@@ -290,17 +290,18 @@ def _fan_out(n: int) -> dict[str, Any]:
                       {"needs": list(cmds), "text": "All shards finished."}]}
 
 
-def big_trace(min_events: int = TIMELINE_EVENTS) -> tuple[Any, Any]:
-    """A generated fan-out scenario whose virtual-clock trace has at least ``min_events`` events, and that trace."""
+def big_trace(min_events: int = TIMELINE_EVENTS) -> tuple[Any, float]:
+    """A virtual-clock trace of a generated fan-out with at least ``min_events`` events, and its run time (s)."""
     from simulator.scenario import scenario_from_dict
     from simulator.session import run_scenario
 
     n = max(10, min_events // 8)
     while True:
         scenario = scenario_from_dict(_fan_out(n), "<generated fan-out>")
+        t0 = time.perf_counter()
         trace = run_scenario(scenario)
         if len(trace.events) >= min_events:
-            return scenario, trace
+            return trace, time.perf_counter() - t0
         n += max(1, (min_events - len(trace.events)) // 7)
 
 
@@ -323,15 +324,12 @@ def bench_virtual_clock(impl: str, p: dict[str, Any]) -> dict[str, Any]:
 
 def bench_snapshot(impl: str, p: dict[str, Any]) -> dict[str, Any]:
     """Snapshot time at every step of a ~2,000-event trace, and the time to build its timeline."""
-    from simulator.session import run_scenario
     from simulator.snapshot import snapshot
     from simulator.spans import arrows, drain_marks, spans
     from simulator.trace import Trace
 
-    scenario, trace = big_trace()
-    t0 = time.perf_counter()
-    run_scenario(scenario)
-    big_speed = trace.duration / (time.perf_counter() - t0)
+    trace, run_s = big_trace()
+    big_speed = trace.duration / run_s
     fresh = Trace(trace.meta, trace.lanes, trace.events)
     t0 = time.perf_counter()
     snapshot(fresh, len(fresh.events) // 2)  # builds the trace's index once

@@ -13,10 +13,13 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+import ui
 from simulator.errors import SimulatorError
 from views.i18n import LANGS, normalize_lang, t
 from views.lessons import LESSON_IDS, Link, Prediction, lesson, lesson_title, option_label
 from views.timeline_image import timeline_svg_runs
+
+ui.require_entrypoint()
 
 VIEWER_PAGE = "pages/viewer.py"
 

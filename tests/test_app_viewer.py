@@ -60,7 +60,7 @@ def test_every_existing_page_is_registered():
     pages = {Path(info["script_path"]).stem: info for info in at._registered_pages.values()}
     for stem in ("viewer", "compare", "lessons", "live"):
         assert (stem in pages) == (ROOT / "pages" / f"{stem}.py").exists(), sorted(pages)
-    assert pages["viewer"]["url_pathname"] == ""  # the default page, at /
+    assert pages["viewer"]["url_pathname"] == "viewer"  # / forwards here
     assert pages["compare"]["url_pathname"] == "compare" and pages["embed"]["url_pathname"] == "embed"
 
 
