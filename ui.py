@@ -12,6 +12,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+# Altair touches numpy and pandas only once they are in sys.modules; if one session
+# imports them while another draws a chart, that chart sees a half-imported module.
+# Importing both here, before any session draws, closes that race.
+import numpy  # noqa: F401
+import pandas  # noqa: F401
 import streamlit as st
 
 from simulator.errors import InputError, SimulatorError

@@ -39,6 +39,17 @@ from .trace import TraceRecorder, task_lane
 _HAVE_PIDFD = hasattr(os, "pidfd_open") and hasattr(select, "epoll")
 _LIVE = ("queued", "running")
 _KILL_WAIT_S = 10.0
+_LAUNCHERS = 4  # a small fixed pool: creating log files and forking overlap, thread count stays bounded
+
+
+def _proc_start_time(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (to tell it from a later process that reused the pid)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read().decode("ascii", "replace")
+        return stat.rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
 
 
 class _Task:
@@ -119,9 +130,11 @@ class BackgroundManager:
             self._efd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
             self._epoll.register(self._efd, select.EPOLLIN)
         self._jobs: queue.Queue[tuple[str, _Task] | None] = queue.Queue()
-        self._launcher = threading.Thread(target=self._launch_loop, name="bg-launcher", daemon=True)
+        self._launchers = [threading.Thread(target=self._launch_loop, name=f"bg-launcher-{i}", daemon=True)
+                           for i in range(_LAUNCHERS)]
         self._watcher = threading.Thread(target=self._watch_loop, name="bg-watcher", daemon=True)
-        self._launcher.start()
+        for thread in self._launchers:
+            thread.start()
         self._watcher.start()
 
     # -- public interface -----------------------------------------------------
@@ -238,9 +251,11 @@ class BackgroundManager:
             self._closed = True
             self._cond.notify_all()
         self.kill_all()
-        self._jobs.put(None)
-        self._launcher.join(timeout=_KILL_WAIT_S)
-        self.kill_all()  # anything the launcher started while stopping
+        for _ in self._launchers:
+            self._jobs.put(None)
+        for thread in self._launchers:
+            thread.join(timeout=_KILL_WAIT_S)
+        self.kill_all()  # anything a launcher started while stopping
         with self._cond:
             self._stopping = True
         self._wake()
@@ -327,6 +342,8 @@ class BackgroundManager:
             if t.rec["started_at"] is None:
                 t.rec["started_at"] = time.time()
             t.rec["attempt"] = t.attempt
+            t.rec["pid"] = proc.pid  # also its process group (a new session per command)
+            t.rec["pid_start"] = _proc_start_time(proc.pid)
             if self.recorder is not None:
                 self.recorder.emit("task_start", lane=task_lane(t.tid), task_id=t.tid,
                                    command=t.rec["command"], attempt=t.attempt)
@@ -532,6 +549,7 @@ class BackgroundManager:
                 "delivered": False,
             }
             rec.update({k: data[k] for k in rec if k in data})
+            rec.update({k: data[k] for k in ("pid", "pid_start") if k in data})
             loaded.append(rec)
         loaded.sort(key=lambda r: (_num(r["created_at"]), r["task_id"]))
         for rec in loaded:
@@ -541,6 +559,7 @@ class BackgroundManager:
             t.finalized = True
             self._tasks[tid] = t
             if rec["status"] in _LIVE:
+                self._kill_leftover(data_pid=rec.get("pid"), start=rec.get("pid_start"))
                 _, size = self._read_head(t.log)
                 rec.update(status="interrupted", exit_code=None, output_bytes=size, finished_at=time.time(),
                            result=nt.result_text("", "interrupted", None))
@@ -551,6 +570,41 @@ class BackgroundManager:
             self._queue.append(nt.make_notification(rec["task_id"], rec["status"], rec["command"],
                                                     str(rec["result"] or ""), rec["exit_code"],
                                                     rec["output_file"]))
+
+
+    @staticmethod
+    def _kill_leftover(data_pid: Any, start: Any) -> None:
+        """Kill the process group of a task that outlived a crash, if its leader is still that process."""
+        if not isinstance(data_pid, int) or isinstance(data_pid, bool) or data_pid <= 1 or not start:
+            return
+        now = _proc_start_time(data_pid)
+        if now is not None and now != start:
+            return  # the pid belongs to another process now
+        if now is None and not _group_exists(data_pid):
+            return  # leader and group are gone (a live group's id is never reused as a pid)
+        try:
+            os.killpg(data_pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _group_exists(pgid: int) -> bool:
+    """Whether any process is still in process group ``pgid``."""
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return False
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                fields = fh.read().decode("ascii", "replace").rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                return True
+        except (OSError, IndexError, ValueError):
+            continue
+    return False
 
 
 def _num(value: Any) -> float:

@@ -148,7 +148,8 @@ class ScriptedModel:
             raise ModelError(f"{self.source} has no answer for model call #{self.calls} "
                              f"(it holds {len(self.turns)} turns, all used)")
         turn = self.turns[self.position]
-        missing = [c for c in turn.needs if c not in seen_commands(messages)]
+        seen = seen_commands(messages) if turn.needs else set()
+        missing = [c for c in turn.needs if c not in seen]
         if missing:
             if self.pending_tasks == 0:
                 raise ModelError(f"{self.source} cannot answer model call #{self.calls}: its next turn needs "

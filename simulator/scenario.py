@@ -108,11 +108,19 @@ def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTu
                 block["id"] = str(tool["id"])
             content.append(block)
     for j, b in enumerate(content):
+        if b.get("type") == "text" and not isinstance(b.get("text"), str):
+            raise _fail(source, f"{where}.content[{j}].text must be a string")
         if b.get("type") == "tool_use":
             name, args = b.get("name"), b.get("input")
             if name not in TOOL_NAMES:
                 raise _fail(source, f"{where}: tool {name!r} is not one of {', '.join(TOOL_NAMES)}")
             _expect(source, f"{where}.content[{j}].input", args, (dict,), "an object")
+            if b.get("id") is not None and not isinstance(b.get("id"), str):
+                raise _fail(source, f"{where}.content[{j}].id must be a string")
+            for key, value in args.items():
+                if key in ("command", "path", "task_id", "content", "old_text", "new_text") and not isinstance(
+                        value, str):
+                    raise _fail(source, f"{where}: {name}.{key} must be a string, not {_type(value)}")
             if name in ("bash", "background_run"):
                 cmd = args.get("command")
                 _expect(source, f"{where}: {name}.command", cmd, (str,), "a string")

@@ -171,12 +171,43 @@ def validate_trace(data: Any, source: str) -> None:
         if kind in ("spawn", "task_start", "finish", "enqueue", "task_queued", "retry") and not isinstance(
                 ev.get("task_id"), str):
             raise InputError(source, f"{where}.task_id must be a string")
+        _check_fields(source, where, kind, ev)
         msg = ev.get("msg")
         if msg is not None:
             if not isinstance(msg, dict) or msg.get("op") not in ("append", "extend"):
                 raise InputError(source, f"{where}.msg must be an object with op 'append' or 'extend'")
-            if not isinstance(msg.get("content"), list):
-                raise InputError(source, f"{where}.msg.content must be a list of blocks")
+            if not isinstance(msg.get("content"), list) or not all(isinstance(b, dict) for b in msg["content"]):
+                raise InputError(source, f"{where}.msg.content must be a list of blocks (objects)")
+
+
+#: Optional fields whose type the views rely on: (field, types, what).
+_FIELD_TYPES: dict[str, tuple[tuple[str, tuple[type, ...], str], ...]] = {
+    "drain": (("delivered", (list,), "a list of task ids"),),
+    "inject": (("task_ids", (list,), "a list of task ids"),),
+    "model_end": (("content", (list,), "a list of blocks"),),
+    "tool_start": (("input", (dict,), "an object"), ("tool", (str,), "a string")),
+    "tool_end": (("tool", (str,), "a string"),),
+    "wait_start": (("pending", (list,), "a list of task ids"),),
+    "finish": (("status", (str,), "a string"), ("preview", (str,), "a string")),
+    "spawn": (("command", (str,), "a string"),),
+    "task_start": (("command", (str,), "a string"), ("attempt", (int,), "an integer")),
+}
+
+
+def _check_fields(source: str, where: str, kind: str, ev: dict[str, Any]) -> None:
+    for key, types, what in _FIELD_TYPES.get(kind, ()):
+        if key in ev and ev[key] is not None and (not isinstance(ev[key], types) or isinstance(ev[key], bool)):
+            raise InputError(source, f"{where}.{key} must be {what}, not {_type_name(ev[key])}")
+    for key in ("delivered", "task_ids", "pending"):
+        if isinstance(ev.get(key), list) and not all(isinstance(x, str) for x in ev[key]):
+            raise InputError(source, f"{where}.{key} must hold task ids (strings)")
+    if kind == "model_end" and isinstance(ev.get("content"), list) and not all(
+            isinstance(b, dict) for b in ev["content"]):
+        raise InputError(source, f"{where}.content must be a list of blocks (objects)")
+    if kind == "drain":
+        for key in ("queue_before", "queue_after"):
+            if not all(isinstance(x, dict) for x in ev[key]):
+                raise InputError(source, f"{where}.{key} must be a list of notifications (objects)")
 
 
 class TraceRecorder:
