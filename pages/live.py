@@ -25,7 +25,7 @@ from views.sources import Source, bundled, read_upload
 from views.timeline import legend_chart, timeline_chart
 
 POLL_S = 0.5
-DEFAULT_PROMPT = ('Start two background tasks, "sleep 2" and "sleep 4", then tell me when both have finished.')
+DEFAULT_PROMPT = 'Start two background tasks, "sleep 2" and "sleep 4", then tell me when both have finished.'
 LLM_LABELS = {"anthropic": "Anthropic API (a real model)", "recorded": "A recording's decisions"}
 NO_KEY = (f"No Anthropic API key: type one in the API key field, set {KEY_ENV} before starting the app, or add "
           f"{KEY_ENV} to the Streamlit secrets; or replay a recording's decisions instead.")
@@ -52,9 +52,9 @@ def _api_key() -> tuple[str | None, str]:
         return typed, "typed into this browser session"
     secret = _secret(KEY_ENV)
     if isinstance(secret, str) and secret.strip():
-        return secret.strip(), "the Streamlit secrets"
+        return secret.strip(), "from the Streamlit secrets"
     if key_in_environment():
-        return None, f"the environment ({KEY_ENV})"
+        return None, f"from the environment ({KEY_ENV})"
     return None, ""
 
 
@@ -180,7 +180,7 @@ with left:
                       help="Kept in this browser session's memory only: never written to a file, a trace, a "
                            "recording or a log, and never shown to another session.")
         _, where = _api_key()
-        st.caption(f"API key: from {where}." if where else
+        st.caption(f"API key: {where}." if where else
                    f"API key: none yet. Type one above, or set {KEY_ENV} / the Streamlit secrets on the server.")
     else:
         names = _recordings()
@@ -276,7 +276,8 @@ def _draw(v: lr.RunView) -> None:
         if mode == "serial":
             st.caption("None in the serial harness: each result comes straight back to the blocked loop.")
         elif snap is not None and snap.queue:
-            st.caption(f"{len(snap.queue)} waiting for the next drain:")
+            st.caption(f"{len(snap.queue)} waiting for the next drain:" if v.running else
+                       f"{len(snap.queue)} never delivered: the run ended before another drain.")
             st.dataframe(panels.queue_rows(snap.queue), hide_index=True, width="stretch")
         else:
             st.caption("Empty right now.")

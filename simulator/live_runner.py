@@ -374,7 +374,7 @@ class LiveRun:
         except Exception as exc:  # never lose the trace because a recording could not be built
             download = (_to_bytes(clean), "trace", f"A recording could not be built ({_one_line(exc, 160)}); "
                                                    "this is the trace.")
-        files = _files(self.workdir)
+        files = [(scrub(name, repl), size) for name, size in _files(self.workdir)]
         with self._lock:
             self._final = final
             self._download = download

@@ -131,7 +131,7 @@ def test_a_mocked_model_runs_real_commands_and_the_run_can_be_downloaded_and_ope
     at.switch_page("pages/live.py").run()
     assert "API key: none yet" in all_text(at)
     at.text_input(key="live_key").input(TYPED_KEY).run()
-    assert "API key: from typed into this browser session." in all_text(at)
+    assert "API key: typed into this browser session." in all_text(at)
     at.button(key="live_start").click().run()
     assert not at.error, [e.value for e in at.error]
     assert at.button(key="live_start").disabled and not at.button(key="live_stop").disabled
@@ -183,6 +183,24 @@ def test_a_bad_key_401_is_one_line_and_the_trace_is_kept(monkeypatch, mocker):
     trace = Trace.from_dict(json.loads(data), "download")
     assert [e["kind"] for e in trace.events][-2:] == ["error", "session_end"]
     assert b"sk-ant-env-key-that-is-wrong-42" not in data
+
+
+@pytest.mark.parametrize(("error", "starts"), [
+    (lambda: status_error(anthropic.RateLimitError, 429, "rate limited"),
+     "The Anthropic API is rate-limiting this key (429)"),
+    (lambda: anthropic.APIConnectionError(request=httpx2.Request("POST", "https://api.anthropic.com/v1/messages")),
+     "Could not connect to the Anthropic API at "),
+])
+def test_rate_limits_and_no_network_are_one_line(monkeypatch, mocker, error, starts):
+    monkeypatch.setenv("S08_LIVE", "1")
+    mock_client(mocker, error())
+    at = open_page()
+    at.text_input(key="live_key").input(TYPED_KEY).run()
+    at.button(key="live_start").click().run()
+    assert run_to_the_end(at).state == "error"
+    [err] = at.error
+    assert err.value.startswith(starts) and "\n" not in err.value and TYPED_KEY not in err.value
+    assert at.get("download_button")
 
 
 def test_no_key_is_one_line_and_nothing_starts(monkeypatch, mocker):
