@@ -14,6 +14,7 @@ import os
 import time
 from typing import Any
 
+from .environ_guard import hide_api_keys
 from .errors import ModelError
 from .models import ModelTurn
 
@@ -87,6 +88,7 @@ class AnthropicModel:
         self.calls = 0
         self.usage = {"input_tokens": 0, "output_tokens": 0}
         self.last_latency_s: float | None = None
+        hide_api_keys()  # commands this process starts cannot read the key from /proc/<pid>/environ
 
     def __repr__(self) -> str:  # never shows the key
         return f"AnthropicModel(model={self.name!r}, max_tokens={self.max_tokens})"

@@ -21,6 +21,8 @@ COMPARE_KEYS = ("wall_s", "main_busy_s", "main_blocked_s", "main_idle_s", "utili
 
 def load_session(name_or_path: str):
     """A scenario/recording by name or path, or a trace file (returned as a Trace)."""
+    if not name_or_path.strip():
+        raise InputError("(empty name)", "give a bundled scenario name or a file path")
     if name_or_path in scenario_paths():
         return load_scenario(name_or_path)
     path = Path(name_or_path)
@@ -108,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except SimulatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. --out names a directory or an unwritable place
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

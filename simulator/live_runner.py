@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .environ_guard import hide_api_keys
 from .errors import SimulatorError, UnsafeCommandError
 from .loop import MODES
 from .recording import (
@@ -453,6 +454,7 @@ class LiveRunManager:
     def __init__(self, max_runs: int | None = None, *, idle_stop_s: float = 300.0,
                  idle_forget_s: float = 1800.0) -> None:
         self.max_runs = max_runs if max_runs is not None else max_runs_from_env()
+        hide_api_keys()  # live commands run as this process's user: keep keys out of /proc/<pid>/environ
         self.idle_stop_s = idle_stop_s
         self.idle_forget_s = idle_forget_s
         self._runs: dict[str, LiveRun] = {}

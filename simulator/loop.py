@@ -202,7 +202,9 @@ class AgentLoop:
                 self.rec.emit("check", task_id=task_id, result=text)
                 return text, text.startswith("Error:")
             if name == "read_file":
-                text = self.runtime.read_file(args.get("path", ""), args.get("limit"))
+                limit = args.get("limit")
+                limit = int(limit) if isinstance(limit, int | float | str) and str(limit).strip().isdigit() else None
+                text = self.runtime.read_file(args.get("path", ""), limit)
             elif name == "write_file":
                 text = self.runtime.write_file(args.get("path", ""), str(args.get("content", "")))
             elif name == "edit_file":
@@ -214,6 +216,8 @@ class AgentLoop:
         except UnsafeCommandError as exc:
             self.rec.emit("refused", tool=name, command=args.get("command") or args.get("path"), reason=str(exc))
             return str(exc), True
+        except (OSError, ValueError, TypeError, UnicodeError) as exc:  # a tool failing must not end the run
+            return f"Error: {name} failed: {exc}", True
 
     def _wait_for_results(self) -> bool:
         pending = [tid for tid, t in self.bg.tasks.items() if t["status"] in ("queued", "running")]

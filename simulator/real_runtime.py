@@ -91,6 +91,10 @@ class RealRuntime:
             text = target.read_text(encoding="utf-8")
         except FileNotFoundError:
             return f"Error: No such file: {path}"
+        except IsADirectoryError:
+            return f"Error: {path} is a directory"
+        except UnicodeDecodeError:
+            return f"Error: {path} is not UTF-8 text"
         if old_text not in text:
             return f"Error: Text not found in {path}"
         target.write_text(text.replace(old_text, new_text, 1), encoding="utf-8")

@@ -9,6 +9,7 @@ live run, with the model's real responses and the measured command outcomes.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,14 @@ class Scenario:
     def to_dict(self) -> dict[str, Any]:
         """The scenario as JSON data (what was loaded, with any changes applied)."""
         return copy.deepcopy(self.raw)
+
+
+def _finite(value: float) -> bool:
+    """A number that fits a float and is neither infinite nor NaN."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _fail(source: str, problem: str) -> InputError:
@@ -121,6 +130,9 @@ def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTu
                 if key in ("command", "path", "task_id", "content", "old_text", "new_text") and not isinstance(
                         value, str):
                     raise _fail(source, f"{where}: {name}.{key} must be a string, not {_type(value)}")
+            if "limit" in args and args["limit"] is not None and (
+                    not isinstance(args["limit"], int) or isinstance(args["limit"], bool)):
+                raise _fail(source, f"{where}: {name}.limit must be an integer")
             if name in ("bash", "background_run"):
                 cmd = args.get("command")
                 _expect(source, f"{where}: {name}.command", cmd, (str,), "a string")
@@ -132,8 +144,8 @@ def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTu
     latency = t.get("latency_s")
     if latency is not None:
         _expect(source, f"{where}.latency_s", latency, (int, float), "a number")
-        if latency < 0:
-            raise _fail(source, f"{where}.latency_s must not be negative")
+        if not _finite(latency) or latency < 0:
+            raise _fail(source, f"{where}.latency_s must be a finite, non-negative number")
     needs = t.get("needs", [])
     _expect(source, f"{where}.needs", needs, (list,), "a list of commands")
     for k, cmd in enumerate(needs):
@@ -168,6 +180,8 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
         value = settings_in.get(key, default)
         _expect(source, f"settings.{key}", value, types, "a number" if float in types else
                 ("an integer or null" if type(None) in types else f"a {types[0].__name__}"))
+        if isinstance(value, int | float) and not isinstance(value, bool) and not _finite(value):
+            raise _fail(source, f"settings.{key} must be a finite number")
         if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
             raise _fail(source, f"settings.{key} must not be negative")
         settings[key] = value
@@ -191,8 +205,10 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
                                  ("output", (str,), "a string"), ("output_bytes", (int, type(None)), "an integer")):
             if key in spec:
                 _expect(source, f"{where}.{key}", spec[key], types, what)
-        if spec.get("duration_s", 0) < 0:
-            raise _fail(source, f"{where}.duration_s must not be negative")
+        if not _finite(spec.get("duration_s", 0)) or spec.get("duration_s", 0) < 0:
+            raise _fail(source, f"{where}.duration_s must be a finite, non-negative number")
+        if spec.get("output_bytes") is not None and spec["output_bytes"] < 0:
+            raise _fail(source, f"{where}.output_bytes must not be negative")
         try:
             commands[cmd] = Outcome.from_dict(spec)
         except OverflowError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -13,6 +14,8 @@ from .errors import InputError
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` so that readers see the old file or the new one, never half of one."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -27,12 +30,20 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def parse_json(text: str | bytes, source: str) -> Any:
-    """Parse JSON text, turning decode errors into a one-line ``InputError``."""
+    """Parse JSON text, turning decode errors into a one-line ``InputError``.
+
+    ``NaN`` and ``Infinity`` are refused: they are not JSON and no time or
+    duration can be one.
+    """
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise InputError(source, "is not UTF-8 text") from None
     except json.JSONDecodeError as exc:

@@ -13,6 +13,7 @@ thread-safely while a session runs; ``Trace.load`` reads and validates one.
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -151,7 +152,7 @@ def validate_trace(data: Any, source: str) -> None:
         t = ev.get("t")
         if isinstance(t, bool) or not isinstance(t, int | float):
             raise InputError(source, f"{where}.t must be a number, not {t!r}")
-        if t != t or t < 0:
+        if not math.isfinite(t) or t < 0:
             raise InputError(source, f"{where}.t must be a non-negative number, not {t!r}")
         if t < last_t:
             raise InputError(source, f"{where}.t goes back in time ({t} after {last_t})")
@@ -188,16 +189,26 @@ _FIELD_TYPES: dict[str, tuple[tuple[str, tuple[type, ...], str], ...]] = {
     "tool_start": (("input", (dict,), "an object"), ("tool", (str,), "a string")),
     "tool_end": (("tool", (str,), "a string"),),
     "wait_start": (("pending", (list,), "a list of task ids"),),
-    "finish": (("status", (str,), "a string"), ("preview", (str,), "a string")),
+    "finish": (("status", (str,), "a string"), ("preview", (str,), "a string"),
+               ("exit_code", (int, type(None)), "an integer or null"), ("duration_s", (int, float), "a number"),
+               ("output_bytes", (int,), "an integer")),
     "spawn": (("command", (str,), "a string"),),
     "task_start": (("command", (str,), "a string"), ("attempt", (int,), "an integer")),
+    "retry": (("attempt", (int,), "an integer"),),
+    "enqueue": (("queue_depth", (int,), "an integer"),),
+    "model_start": (("call", (int,), "an integer"), ("message_count", (int,), "an integer")),
+    "check": (("result", (str,), "a string"),),
+    "session_end": (("message", (str,), "a string"),),
+    "error": (("message", (str,), "a string"),),
 }
 
 
 def _check_fields(source: str, where: str, kind: str, ev: dict[str, Any]) -> None:
     for key, types, what in _FIELD_TYPES.get(kind, ()):
-        if key in ev and ev[key] is not None and (not isinstance(ev[key], types) or isinstance(ev[key], bool)):
+        if key in ev and (not isinstance(ev[key], types) or isinstance(ev[key], bool)):
             raise InputError(source, f"{where}.{key} must be {what}, not {_type_name(ev[key])}")
+        if isinstance(ev.get(key), float) and not math.isfinite(ev[key]):
+            raise InputError(source, f"{where}.{key} must be a finite number")
     for key in ("delivered", "task_ids", "pending"):
         if isinstance(ev.get(key), list) and not all(isinstance(x, str) for x in ev[key]):
             raise InputError(source, f"{where}.{key} must hold task ids (strings)")
