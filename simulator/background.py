@@ -21,6 +21,7 @@ import json
 import os
 import queue
 import select
+import shlex
 import shutil
 import signal
 import subprocess
@@ -320,10 +321,13 @@ class BackgroundManager:
             return
         self._persist(t)
         try:
-            with open(t.log, "wb") as out:
-                proc = subprocess.Popen(
-                    t.rec["command"], shell=True, cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL,
-                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            # The shell opens the log itself (creating a file is slow on a busy disk, and this
+            # way it happens in the child, not in the launcher); the command follows unchanged.
+            script = f"exec >{shlex.quote(str(t.log))} 2>&1 </dev/null\n{t.rec['command']}"
+            proc = subprocess.Popen(
+                ["/bin/sh", "-c", script], cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                close_fds=False)  # Python's own descriptors are never inheritable (PEP 446)
         except OSError as exc:
             with self._cond:
                 t.spawning = False
