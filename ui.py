@@ -1,8 +1,9 @@
 """Streamlit helpers shared by the pages: the URL, choosing a session, cached runs, and drawing the views.
 
 The views (``views/``) compute everything; this module only reads widgets and draws.
-Text that comes from a session (commands, output, model text) is drawn with
-``st.text``/``st.code`` or escaped markdown, never as HTML.
+Text that comes from a session (commands, output, model text, titles and names of
+uploaded files) is drawn with ``st.text``/``st.code`` or escaped markdown (``md_safe``,
+``md_plain``), never as HTML.
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from simulator.errors import InputError, SimulatorError
-from simulator.scenario import scenario_from_dict
+from simulator.scenario import Scenario, scenario_from_dict
 from simulator.session import run_scenario
 from simulator.snapshot import snapshot
 from simulator.trace import Trace
 from views import panels
+from views.chrome_trace import chrome_trace_json
 from views.diagram import diagram_dot
+from views.session_export import session_json
 from views.sources import DEFAULT_SCENARIO, Source, bundled, bundled_names, read_upload
 from views.timeline import legend_chart, timeline_chart
+from views.timeline_image import timeline_svg
 
 MODES = ("parallel", "serial")
 MODE_LABELS = {"parallel": "parallel (s08)", "serial": "serial (s07)"}
@@ -64,6 +68,33 @@ def md_safe(text: str) -> str:
     parts = re.split(r"(`[^`\n]*`)", str(text))
     return "".join(p if p.startswith("`") and p.endswith("`") and len(p) > 1 else _MD_SPECIAL.sub(r"\\\1", p)
                    for p in parts)
+
+
+_MD_ACTIVE = re.compile(r"([\\`*_~\[\]<>$&|#])|(:)(?=[\w/+-])")
+_MD_LINE_START = re.compile(r"^([ \t]*)([-+=>])|^([ \t]*\d+)([.)])", re.MULTILINE)
+
+
+def md_plain(text: str) -> str:
+    """Markdown that shows ``text`` literally, escaping only what Markdown would act on.
+
+    For titles, file names and error messages: links, images, emphasis, code, maths,
+    HTML, emoji and icon codes and block marks are escaped, while ``( ) - : =`` inside
+    a line stay as they are, so the text reads the same in the page's source.
+    """
+    out = _MD_ACTIVE.sub(lambda m: "\\" + (m.group(1) or m.group(2)), str(text))
+    return _MD_LINE_START.sub(lambda m: (f"{m.group(1)}\\{m.group(2)}" if m.group(2) else
+                                          f"{m.group(3)}\\{m.group(4)}"), out)
+
+
+def file_stem(text: str, default: str = "session") -> str:
+    """A safe stem for a download's file name (letters, digits, ``.``, ``_`` and ``-``)."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", str(text)).strip(".-_")[:60]
+    return stem or default
+
+
+def clock_words(trace: Trace) -> str:
+    """``measured`` for a run on the real clock, ``simulated`` for one on the virtual clock."""
+    return "measured" if trace.meta.get("clock") == "real" else "simulated"
 
 
 # ---------------------------------------------------------------------------------------- URL
@@ -133,8 +164,12 @@ def _run(scenario_json: str, mode: str) -> dict[str, Any]:
 
 
 def run_data(data: dict[str, Any], mode: str) -> Trace:
-    """The trace of scenario ``data`` in ``mode`` (cached on the scenario's JSON and the mode)."""
-    doc = _run(json.dumps(data, sort_keys=True, ensure_ascii=False), mode)
+    """The trace of scenario ``data`` in ``mode`` (cached on the scenario's JSON and the mode).
+
+    The JSON keeps the data's key order, so the trace (and every export of it) is the
+    same, byte for byte, as one made from the scenario file outside the app.
+    """
+    doc = _run(json.dumps(data, ensure_ascii=False), mode)
     return Trace(meta=doc["meta"], lanes=doc["lanes"], events=doc["events"])
 
 
@@ -209,7 +244,7 @@ def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
                 raise InputError(upload.name, "is a trace of one run; this page needs a scenario or recording "
                                               "to run in both harnesses")
         except InputError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(md_plain(str(exc)), icon=":material/error:")
             chosen = st.session_state.get("_last_source") or None
             if chosen is not None and chosen.kind == "trace" and not allow_trace:
                 chosen = None
@@ -220,7 +255,7 @@ def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
         try:
             chosen = bundled(name)
         except InputError as exc:  # a broken bundled file: say so, show the default
-            st.error(str(exc), icon=":material/error:")
+            st.error(md_plain(str(exc)), icon=":material/error:")
             chosen = bundled(DEFAULT_SCENARIO)
     st.session_state["_last_source"] = chosen
     set_url(scenario=chosen.name if chosen.key.startswith("bundled:") else None)
@@ -266,10 +301,12 @@ def _speed_changed() -> None:
     st.session_state["_replan"] = True
 
 
-def step_viewer(trace: Trace, source_key: str, *, embed: bool = False) -> None:
+def step_viewer(trace: Trace, source_key: str, *, embed: bool = False, source: Source | None = None) -> None:
     """The step-through viewer: controls, explanation, timeline, diagram and panels for one trace.
 
-    The step lives in ``st.session_state["step"]`` (0-based) and in ``?step=``.
+    The step lives in ``st.session_state["step"]`` and in ``?step=``: the event's index,
+    counted from 0 (step 0 is the start of the session), the same number everywhere.
+    With ``source``, an Export menu below the timeline offers the session's files.
     """
     last = panels.last_step(trace)
     ident = f"{source_key}|{trace.meta.get('mode')}|{len(trace.events)}"
@@ -283,10 +320,10 @@ def step_viewer(trace: Trace, source_key: str, *, embed: bool = False) -> None:
     playing = bool(st.session_state.get("playing"))
     speed = st.session_state.get("speed", "1×")
     interval = SPEEDS.get(speed, 1.0) if playing else None
-    st.fragment(run_every=interval)(_viewer_body)(trace, last, embed)
+    st.fragment(run_every=interval)(_viewer_body)(trace, last, embed, source)
 
 
-def _viewer_body(trace: Trace, last: int, embed: bool) -> None:
+def _viewer_body(trace: Trace, last: int, embed: bool, source: Source | None = None) -> None:
     if st.session_state.pop("_replan", False):
         st.rerun()  # play/pause or speed changed: rerun the page so the autoplay timer follows
     step = panels.clamp_step(trace, st.session_state.get("step", 0))
@@ -305,7 +342,12 @@ def _viewer_body(trace: Trace, last: int, embed: bool) -> None:
     if not embed:
         st.markdown("##### Timeline")
     st.altair_chart(timeline_chart(trace, step), width="stretch")
-    st.altair_chart(legend_chart(), width="content")
+    if source is not None and not embed:
+        with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+            st.altair_chart(legend_chart(), width="content")
+            viewer_exports(source, trace, step)
+    else:
+        st.altair_chart(legend_chart(), width="content")
     left, right = st.columns([1.7, 1], gap="medium")
     with left:
         st.markdown("##### State at this step")
@@ -349,10 +391,9 @@ def _controls(trace: Trace, snap: Any, last: int, embed: bool) -> None:
         row.selectbox("Speed", list(SPEEDS), key="speed", index=1, on_change=_speed_changed,
                       format_func=lambda s: f"{s} speed", label_visibility="collapsed", width=120,
                       help="How fast Play moves: 1× is one step a second.")
-    where, when = panels.step_caption(snap).split(" · ", 1)
-    row.markdown(f"**{where}** · {when} · `{snap.event['kind']}`")
+    row.markdown(f"**{step_words(step, last)}** · t = {snap.t:.1f} s · `{snap.event['kind']}`")
     st.slider("Step", 0, max(last, 1), key="step", label_visibility="collapsed", disabled=last == 0,
-              help="Drag to any step; the URL keeps it (?step=).")
+              help="Drag to any step. Step 0 is the start of the session; the link keeps the step (?step=).")
 
 
 def _queue_panel(trace: Trace, snap: Any, mode: str) -> None:
@@ -403,7 +444,7 @@ def _messages_panel(snap: Any) -> None:
         for m in items:
             with st.chat_message(m["role"], avatar=":material/person:" if m["role"] == "user" else
                                  ":material/smart_toy:"):
-                st.caption(f"#{m['index']} · {m['role']}")
+                st.caption(f"#{m['index']} · {md_plain(m['role'])}")
                 for part in m["parts"]:
                     if part["injected"]:
                         st.markdown(":orange-badge[:material/input: injected by the loop]")
@@ -430,8 +471,63 @@ def _tasks_panel(snap: Any, mode: str) -> None:
         st.code(panels.check_output(snap), language=None)
 
 
+def step_words(step: int, last: int) -> str:
+    """``Step 12 of 47``: steps count from 0 (the start), like ``?step=`` and the lessons' links."""
+    return f"Step {step} of {last}"
+
+
+def steps_words(trace: Trace) -> str:
+    """``48 steps (0–47)`` for the header: one step per event, numbered from 0."""
+    n = len(trace.events)
+    return f"{n} step{'s' if n != 1 else ''} (0–{max(n - 1, 0)})"
+
+
 def intro(text: str) -> None:
     st.markdown(text)
+
+
+# ------------------------------------------------------------------------------------ exports
+
+PERFETTO_NOTE = "Open the Perfetto file at [ui.perfetto.dev](https://ui.perfetto.dev)."
+
+
+def export_menu(*, stem: str, traces: dict[str, Trace], scenario: Scenario | None, svg: Callable[[], str],
+                svg_name: str, key: str) -> None:
+    """A compact Export menu: the runs for Perfetto, the timeline as SVG, the session as JSON.
+
+    The files are made only when a button is pressed (each maker is a pure function).
+    """
+    with st.popover("Export", icon=":material/download:", width="content", key=f"{key}_menu",
+                    help="Download this session: for Perfetto, as a picture, or as one JSON file."):
+        st.caption(PERFETTO_NOTE)
+        runs = " and ".join(MODE_LABELS.get(m) or md_plain(m) for m in traces)
+        st.download_button("Perfetto trace (JSON)", lambda: chrome_trace_json(traces),
+                           file_name=f"{stem}.perfetto.json", mime="application/json", on_click="ignore",
+                           icon=":material/timeline:", key=f"{key}_perfetto", width="stretch",
+                           help=f"Chrome Trace Event JSON of the {runs} run{'s' if len(traces) > 1 else ''}: "
+                                "one process per harness, one thread per lane.")
+        st.download_button("Timeline image (SVG)", svg, file_name=svg_name, mime="image/svg+xml",
+                           on_click="ignore", icon=":material/image:", key=f"{key}_svg", width="stretch",
+                           help="The timeline as a picture, for slides and notes.")
+        st.download_button("Session (JSON)", lambda: session_json(scenario, traces),
+                           file_name=f"{stem}.session.json", mime="application/json", on_click="ignore",
+                           icon=":material/data_object:", key=f"{key}_session", width="stretch",
+                           help="The scenario and the trace of each run, with their figures, in one file.")
+
+
+def viewer_exports(source: Source, trace: Trace, step: int) -> None:
+    """The viewer's Export menu: both harnesses of a scenario or recording, or an uploaded trace as it is."""
+    mode = str(trace.meta.get("mode") or "run")
+    stem = file_stem(source.name)
+    if source.trace is not None or source.scenario is None:
+        traces = {mode: trace}
+        stem = f"{stem}-{file_stem(mode)}"
+    else:
+        data = source.scenario.to_dict()
+        traces = {m: trace if m == mode else run_data(data, m) for m in ("serial", "parallel")}
+    export_menu(stem=stem, traces=traces, scenario=source.scenario if source.trace is None else None,
+                svg=lambda: timeline_svg(trace, step=step),
+                svg_name=f"{file_stem(source.name)}-{file_stem(mode)}-step{step}.svg", key="export")
 
 
 # ------------------------------------------------------------------------------------ what-if
@@ -504,7 +600,7 @@ def whatif_panel(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
             state["values"] = current_values(apply_changes(data, decode_changes(raw)))
             _wi_forget_widgets()
         except InputError as exc:
-            st.error(f"{exc} (the link's changes were ignored)", icon=":material/error:")
+            st.error(md_plain(f"{exc} (the link's changes were ignored)"), icon=":material/error:")
     values = state["values"]
     commands = state["commands"]
 
@@ -564,8 +660,6 @@ def embed_view() -> None:
 
     The URL says what to show: ``?scenario=multi-agent&mode=parallel&step=12``.
     """
-    from views.sources import bundled_names
-
     names = bundled_names()
     adopt_url("scenario", "scenario", lambda raw: raw if raw in names else None)
     adopt_url("mode", "mode", lambda raw: raw if raw in MODES else None)

@@ -4,9 +4,11 @@ import streamlit as st
 
 import ui
 from simulator.metrics import metrics
+from simulator.scenario import scenario_from_dict
 from simulator.snapshot import snapshot
 from views import compare, panels
 from views.timeline import legend_chart, shared_domain, timeline_chart
+from views.timeline_image import timeline_svg_runs
 
 ui.require_entrypoint()
 
@@ -18,7 +20,8 @@ ms, mp = metrics(serial), metrics(parallel)
 domain = shared_domain(serial, parallel)
 
 st.title("Serial vs parallel")
-st.caption(f"{source.title} · {source.kind} `{source.name}`" + (" · **with What-if changes**" if changes else ""))
+st.caption(f"{ui.md_plain(source.title)} · {source.kind} **{ui.md_plain(source.name)}**"
+           + (" · **with What-if changes**" if changes else ""))
 st.markdown(
     "The same model decisions, played twice: in the **serial** harness (s07) every command runs on the main "
     "thread and blocks it; in the **parallel** harness (s08) slow commands go to background threads and their "
@@ -45,7 +48,13 @@ with left:
     st.altair_chart(timeline_chart(serial, cursor_t=t, x_domain=domain), width="stretch")
     st.markdown(f"##### Parallel (s08): slow commands in the background · {mp['wall_s']:.1f} s")
     st.altair_chart(timeline_chart(parallel, cursor_t=t, x_domain=domain), width="stretch")
-    st.altair_chart(legend_chart(), width="content")
+    runs = {"serial": serial, "parallel": parallel}
+    stem = ui.file_stem(source.name) + ("-whatif" if changes else "")
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.altair_chart(legend_chart(), width="content")
+        ui.export_menu(stem=stem, traces=runs, scenario=scenario_from_dict(data, source.name),
+                       svg=lambda: timeline_svg_runs(runs), svg_name=f"{stem}-serial-vs-parallel.svg",
+                       key="export")
 with right:
     st.markdown("##### Figures")
     st.dataframe(compare.metric_rows(ms, mp), hide_index=True, width="stretch")

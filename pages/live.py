@@ -157,6 +157,10 @@ if not on:
         st.code("[live]\nenabled = true", language="toml")
         st.caption(f"Other limits: `{lr.MAX_RUNS_ENV}` sets how many live runs the server allows at once "
                    f"(default {lr.DEFAULT_MAX_RUNS}). Below you can still set up a run and read what it would do.")
+        st.caption("The guards (work-directory confinement, the dangerous-command check, timeouts, keys kept out "
+                   "of commands' environment) are not a sandbox: a command runs as the server's user and can "
+                   "read what that user can read. Turn live runs on only in a throwaway container or VM, with "
+                   "an API key you can revoke.")
 else:
     st.caption(f"Live runs are on ({ui.md_safe(how)}). Runs going on this server: {lr.MANAGER.active()} of "
                f"{lr.MANAGER.max_runs}.")
@@ -191,7 +195,7 @@ with left:
         try:
             source = _recording_source()
         except InputError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(ui.md_plain(str(exc)), icon=":material/error:")
         if source is not None and source.scenario is not None:
             st.text_area("Prompt (the recording's own)", source.scenario.prompt, disabled=True, height=80)
         st.checkbox("Take the recorded time for each model answer", value=True, key="live_pace", disabled=running,
@@ -243,7 +247,7 @@ if view is not None and not running:
     row.button("Clear", icon=":material/delete:", key="live_clear", on_click=_clear, args=(owner,),
                help="Forget this run and remove its work directory")
 if st.session_state.get("_live_msg"):
-    st.error(st.session_state["_live_msg"], icon=":material/error:")
+    st.error(ui.md_plain(st.session_state["_live_msg"]), icon=":material/error:")
 
 
 # ------------------------------------------------------------------------------------ the run
@@ -251,7 +255,7 @@ def _draw(v: lr.RunView) -> None:
     trace = v.trace
     with st.container(key="live_status"):
         if v.state == "error":
-            st.error(v.error or "The run failed.", icon=":material/error:")
+            st.error(ui.md_plain(v.error or "The run failed."), icon=":material/error:")
             st.caption("What was recorded until then is kept below, and can be downloaded.")
         elif v.state == "done":
             st.success(ui.md_safe(v.status), icon=":material/check_circle:")

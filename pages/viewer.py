@@ -11,9 +11,9 @@ mode = ui.choose_mode(source)
 trace = ui.source_trace(source, mode)
 ui.set_url(t=None, changes=None)  # Compare's parameters
 
-st.title(source.title)
-st.caption(f"{ui.MODE_LABELS.get(mode, mode)} harness · {source.kind} `{source.name}` · "
-           f"{trace.duration:.1f} s of simulated time in {len(trace.events)} steps")
+st.title(ui.md_plain(source.title))
+st.caption(f"{ui.MODE_LABELS.get(mode, ui.md_plain(mode))} harness · {source.kind} **{ui.md_plain(source.name)}** · "
+           f"{trace.duration:.1f} s of {ui.clock_words(trace)} time in {ui.steps_words(trace)}")
 ui.intro(
     "The top row of the timeline is the **main thread** running the agent loop; every row below it is a "
     "**background thread** running one shell command. Step through and watch `background_run` hand a slow "
@@ -29,4 +29,4 @@ description = source.scenario.description if source.scenario is not None else ""
 if description:
     with st.expander("About this session"):
         st.markdown(ui.md_safe(description))
-ui.step_viewer(trace, source.key)
+ui.step_viewer(trace, source.key, source=source)

@@ -1,4 +1,4 @@
-"""The Compare page in AppTest: both runs, the verdict, the time cursor, What-if and its URL form."""
+"""The Compare page in AppTest: both runs, the verdict, the time cursor, What-if and its URL form, the exports."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import json
 import re
 from pathlib import Path
 
+from app_downloads import buttons_by_label, capture_downloads
 from streamlit.testing.v1 import AppTest
 
 from simulator import load_scenario, run_scenario
+from simulator.scenario import scenario_from_dict
+from views.chrome_trace import chrome_trace_json
+from views.session_export import session_from_dict
 from views.whatif import decode_changes, encode_changes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,13 +144,56 @@ def test_the_time_slider_moves_both_cursors_and_the_at_panel():
     assert "**Serial** · main thread blocked" in text and "**Parallel** · main thread idle" in text
 
 
-def test_the_download_follows_the_changes():
+def test_the_download_follows_the_changes(monkeypatch):
+    read = capture_downloads(monkeypatch)
     at = open_page(scenario="multi-agent")
-    before = at.get("download_button")[0].proto
-    assert before.label == "Download this scenario (JSON)" and before.url.endswith(".json")
+    before = read(buttons_by_label(at)["Download this scenario (JSON)"])
+    assert before.name == "multi-agent.json"
+    assert json.loads(before.data)["settings"]["max_concurrent"] == 1
     at.number_input(key="wi_conc").set_value(2).run()
-    after = at.get("download_button")[0].proto
-    assert after.url != before.url  # new content (the file itself is checked in test_views_whatif)
+    after = read(buttons_by_label(at)["Download this scenario (JSON)"])
+    assert json.loads(after.data)["settings"]["max_concurrent"] == 2  # the rest is checked in test_views_whatif
+
+
+def test_the_export_menu_gives_both_runs_for_perfetto_one_picture_and_the_session(monkeypatch):
+    read = capture_downloads(monkeypatch)
+    at = open_page(scenario="multi-agent")
+    buttons = buttons_by_label(at)
+    assert {"Perfetto trace (JSON)", "Timeline image (SVG)", "Session (JSON)"} <= set(buttons)
+    assert any("ui.perfetto.dev" in c.value for c in at.caption)
+    runs = {m: run_scenario(load_scenario("multi-agent"), m) for m in ("serial", "parallel")}
+
+    perfetto = read(buttons["Perfetto trace (JSON)"])
+    assert perfetto.name == "multi-agent.perfetto.json"
+    doc = json.loads(perfetto.data)
+    assert doc["traceEvents"] and doc["otherData"]["modes"] == "serial, parallel"
+    assert perfetto.data.decode() == chrome_trace_json(runs)
+    processes = {e["args"]["name"] for e in doc["traceEvents"] if e.get("name") == "process_name"}
+    assert len(processes) == 2
+
+    svg = read(buttons["Timeline image (SVG)"])
+    assert svg.name == "multi-agent-serial-vs-parallel.svg" and svg.data.startswith(b"<svg")
+    assert b"83.4 s" in svg.data and b"81.8 s" in svg.data  # both runs, with their times
+
+    session = read(buttons["Session (JSON)"])
+    assert session.name == "multi-agent.session.json"
+    scenario, traces = session_from_dict(json.loads(session.data), "session")
+    assert scenario is not None and scenario.name == "multi-agent" and set(traces) == {"serial", "parallel"}
+
+
+def test_the_exports_follow_the_what_if_changes(monkeypatch):
+    read = capture_downloads(monkeypatch)
+    at = open_page(scenario="multi-agent")
+    at.number_input(key="wi_conc").set_value(2).run()
+    buttons = buttons_by_label(at)
+    session = read(buttons["Session (JSON)"])
+    assert session.name == "multi-agent-whatif.session.json"
+    data = json.loads(session.data)
+    assert data["scenario"]["settings"]["max_concurrent"] == 2
+    assert data["metrics"]["parallel"]["wall_s"] == 61.8
+    scenario_from_dict(data["scenario"], "session")  # the changed scenario loads again
+    assert read(buttons["Perfetto trace (JSON)"]).name == "multi-agent-whatif.perfetto.json"
+    assert b"61.8 s" in read(buttons["Timeline image (SVG)"]).data
 
 
 def test_a_trace_upload_is_refused_with_one_line():
@@ -165,3 +212,17 @@ def test_an_uploaded_scenario_is_compared():
     at = open_page()
     at.file_uploader(key="upload").set_value(("two.json", json.dumps(data).encode(), "application/json")).run()
     assert figures(at)["total time"]["parallel"] == "61.8 s"
+
+
+def test_an_uploaded_title_and_name_are_shown_literally():
+    data = load_scenario("multi-agent").to_dict()
+    data["name"], data["title"] = "[click](https://example.com)", "**Mine** ![x](https://example.com/x.png)"
+    at = open_page()
+    at.file_uploader(key="upload").set_value(("mine.json", json.dumps(data).encode(), "application/json")).run()
+    assert not at.exception
+    caption = at.caption[0].value
+    assert plain(caption).startswith("**Mine** ![x](https://example.com/x.png) · scenario **[click](https://example.com)**")
+    shown_title, shown_name = caption.split(" · scenario ")
+    inner_name = shown_name.removeprefix("**").removesuffix("**")  # the page's own bold
+    for part in (shown_title, inner_name):
+        assert re.search(r"(?<!\\)[\[\]*]", part) is None, caption  # every mark is escaped
