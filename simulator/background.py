@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import math
 import os
 import queue
 import select
@@ -124,6 +125,7 @@ class BackgroundManager:
         self._use_pidfd = _HAVE_PIDFD
         self._by_fd: dict[int, _Task] = {}
         self._wake_event = threading.Event()
+        self._watch_until = 0.0  # when the watcher will next wake by itself (monotonic)
         self._epoll: Any = None
         self._efd = -1
         if self._use_pidfd:
@@ -353,13 +355,18 @@ class BackgroundManager:
                                    command=t.rec["command"], attempt=t.attempt)
             if t.end_reason is not None:  # killed while Popen ran
                 self._killpg(proc.pid)
-            heapq.heappush(self._deadlines, (time.monotonic() + self.timeout_s, next(self._seq), t.tid, t.attempt))
+            deadline = time.monotonic() + self.timeout_s
+            heapq.heappush(self._deadlines, (deadline, next(self._seq), t.tid, t.attempt))
+            # epoll reports a newly registered pidfd without being woken; wake the watcher only
+            # when it would otherwise sleep past this task's deadline
+            must_wake = pidfd < 0 or deadline < self._watch_until
             if pidfd >= 0:
                 self._by_fd[pidfd] = t
                 self._epoll.register(pidfd, select.EPOLLIN)
         if pidfd < 0:
             threading.Thread(target=self._wait_one, args=(t, proc), name=f"bg-wait-{t.tid}", daemon=True).start()
-        self._wake()
+        if must_wake:
+            self._wake()
         self._persist(t)
 
     # -- watching -------------------------------------------------------------
@@ -378,6 +385,7 @@ class BackgroundManager:
                 if self._stopping:
                     return
                 delay = self._expire_deadlines_locked()
+                self._watch_until = math.inf if delay is None else time.monotonic() + max(delay, 0.0)
             if not self._use_pidfd:
                 self._wake_event.wait(delay)
                 self._wake_event.clear()
