@@ -17,12 +17,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from st_browser import streamlit_server as _st_server  # noqa: E402  (one way to start the app)
 
 from benchmarks.common import machine_line, md_table, percentile, update_section  # noqa: E402
 
@@ -74,45 +73,11 @@ def browser_missing() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(log_path: Path) -> Iterator[str]:
-    """``streamlit run streamlit_app.py`` on a free port; yields its base URL and stops it afterwards."""
-    port = _free_port()
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited early (see {log_path})")
-                if time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not start within 90 s")
-                time.sleep(0.3)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    """``streamlit run streamlit_app.py`` on a free port (the browser tests' helper); yields its URL."""
+    with open(log_path, "w+", encoding="utf-8") as log, _st_server(log) as (base, _proc):
+        yield base
 
 
 def _plan(sessions: int, steps: int) -> list[tuple[str, str]]:

@@ -10,19 +10,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psutil
 import pytest
-from st_browser import screenshot, settle
+from st_browser import screenshot, settle, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -37,12 +35,6 @@ FAKE_KEY = "sk-ant-fake-browser-test-key-31415926"
 STOP_PROMPT = "Run sleep 30 in the background and wait for it."
 COUNTS = re.compile(r"(\d+) background tasks? started · (\d+) running · (\d+) waiting for a slot · "
                     r"(\d+) finished · (\d+) events · t = ([\d.]+) s")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def scripted_model(body: dict[str, Any]) -> dict[str, Any]:
@@ -72,39 +64,14 @@ def stub() -> Iterator[StubMessagesAPI]:
 @pytest.fixture(scope="module")
 def live_app(chromium, stub: StubMessagesAPI) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``streamlit run`` with live runs on, talking to the stub; stopped after the module."""
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_") and k != "S08_LIVE"}
     env.update(S08_LIVE="1", ANTHROPIC_API_KEY=FAKE_KEY, ANTHROPIC_BASE_URL=stub.url, S08_MODEL="claude-stub")
-    log = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"streamlit exited early: {log.read()[-2000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail("streamlit did not start within 60 s")
-            time.sleep(0.3)
-        yield base, proc
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile(mode="w+") as log:
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+            with streamlit_server(log, env=env) as (base, proc):
+                yield base, proc
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
 
 
 @pytest.fixture()
