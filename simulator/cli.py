@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     except SimulatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (e.g. `| head`)
+        sys.stderr.close()
+        return 0
     except OSError as exc:  # e.g. --out names a directory or an unwritable place
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
@@ -118,5 +121,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0

@@ -7,61 +7,88 @@ from typing import Any
 from .trace import Trace
 
 
-def _short(text: Any, limit: int = 70) -> str:
-    flat = " ".join(str(text or "").split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+def _flat(value: Any, limit: int = 70) -> str:
+    """One printable line: whitespace runs collapsed, control characters replaced, cut at ``limit``."""
+    text = " ".join(str(value).split())
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tool_call(name: str, args: Any) -> str:
+    if not isinstance(args, dict) or not args:
+        return f"{name}()"
+    key = next((k for k in ("command", "path", "task_id") if k in args), next(iter(args)))
+    return f"{name}({_flat(args[key], 50)})"
 
 
 def event_detail(ev: dict[str, Any]) -> str:
-    """A short description of one event's content."""
-    kind = ev["kind"]
+    """A short, single-line description of one trace event."""
+    kind = ev.get("kind")
     if kind == "session_start":
-        return f"prompt: {_short(ev.get('prompt'))}"
+        return f"{ev.get('mode')} mode: {_flat(ev.get('prompt', ''), 60)}"
     if kind == "drain":
-        before, after = len(ev.get("queue_before") or []), len(ev.get("queue_after") or [])
-        return f"queue {before} -> {after}"
+        got = ev.get("delivered") or []
+        return (f"queue {len(ev.get('queue_before') or [])} -> {len(ev.get('queue_after') or [])}"
+                + (f", delivered {', '.join(got)}" if got else ""))
     if kind == "inject":
-        return _short(ev.get("text", "").replace("<background-results>", "").replace("</background-results>", ""))
+        return f"<background-results> with {len(ev.get('task_ids') or [])} result(s)"
     if kind == "model_start":
         return f"call #{ev.get('call')} ({ev.get('message_count')} messages)"
     if kind == "model_end":
-        uses = [b.get("name") for b in ev.get("content", []) if b.get("type") == "tool_use"]
-        texts = " ".join(b.get("text", "") for b in ev.get("content", []) if b.get("type") == "text")
-        tail = f" -> {', '.join(uses)}" if uses else ""
-        return f"{ev.get('stop_reason')}{tail}: {_short(texts, 50)}"
+        blocks = ev.get("content") or []
+        tools = [_tool_call(b.get("name", "?"), b.get("input")) for b in blocks if b.get("type") == "tool_use"]
+        words = " ".join(b.get("text", "") for b in blocks if b.get("type") == "text")
+        detail = ", ".join(tools) if tools else _flat(words, 60)
+        mark = " (waiting turn)" if ev.get("synthetic") else ""
+        return f"{ev.get('stop_reason')}{mark}: {detail}" if detail else f"{ev.get('stop_reason')}{mark}"
     if kind == "tool_start":
-        args = ev.get("input") or {}
-        what = args.get("command") or args.get("path") or args.get("task_id") or ""
-        return f"{ev.get('tool')} {_short(what, 50)}" + (" [blocks]" if ev.get("blocking") else "")
+        blocking = " [blocks]" if ev.get("blocking") else ""
+        return _tool_call(str(ev.get("tool")), ev.get("input")) + blocking
     if kind == "tool_end":
-        return f"{ev.get('tool')} -> {_short(ev.get('result'), 50)}"
-    if kind in ("spawn", "task_start"):
-        return f"{ev.get('task_id')} {_short(ev.get('command'), 50)}"
+        return ("error: " if ev.get("is_error") else "") + _flat(ev.get("result", ""), 60)
+    if kind == "spawn":
+        return f"task {ev.get('task_id')}: {_flat(ev.get('command', ''), 50)}"
+    if kind == "refused":
+        return _flat(ev.get("reason", ""), 70)
+    if kind == "check":
+        return f"task {ev.get('task_id') or 'all'}"
+    if kind == "kill":
+        return f"task {ev.get('task_id')}: {ev.get('reason')}"
+    if kind == "wait_start":
+        return f"{len(ev.get('pending') or [])} task(s) running, up to {ev.get('limit_s')} s"
+    if kind == "wait_end":
+        return str(ev.get("reason"))
+    if kind == "error":
+        return _flat(ev.get("message", ""), 90)
+    if kind == "session_end":
+        return f"{ev.get('reason')}: {_flat(ev.get('message', ''), 70)}"
+    if kind == "task_queued":
+        return f"task {ev.get('task_id')} queued"
+    if kind == "task_start":
+        return f"task {ev.get('task_id')} attempt {ev.get('attempt', 1)}: {_flat(ev.get('command', ''), 50)}"
+    if kind == "retry":
+        return f"task {ev.get('task_id')} attempt {ev.get('attempt')}"
     if kind == "finish":
         code = ev.get("exit_code")
-        return f"{ev.get('status')}" + (f" (exit {code})" if code not in (None, 0) else "") + f": {_short(ev.get('preview'), 40)}"
+        return (f"task {ev.get('task_id')} {ev.get('status')}"
+                + (f" (exit {code})" if code not in (None, 0) else "")
+                + f" after {float(ev.get('duration_s') or 0):.2f} s: {_flat(ev.get('preview', ''), 40)}")
     if kind == "enqueue":
-        return f"queue depth {ev.get('queue_depth')}"
-    if kind == "check":
-        return _short(ev.get("result"), 60)
-    if kind == "wait_start":
-        return f"{len(ev.get('pending') or [])} task(s) still running"
-    if kind in ("wait_end",):
-        return str(ev.get("reason"))
-    if kind in ("session_end", "error"):
-        return _short(ev.get("message"), 90)
-    if kind in ("kill", "retry", "task_queued", "refused"):
-        return _short(ev.get("task_id") or ev.get("reason"), 70)
+        return f"task {ev.get('task_id')} notification queued (depth {ev.get('queue_depth')})"
     return ""
 
 
-def event_line(ev: dict[str, Any]) -> str:
-    return f"{ev['t']:9.3f}s  {ev['lane']:<12} {ev['kind']:<13} {event_detail(ev)}"
+def format_event(ev: dict[str, Any]) -> str:
+    """``  12.345s  main          model_end      tool_use: background_run(sleep 5)``"""
+    line = f"{float(ev.get('t', 0.0)):9.3f}s  {str(ev.get('lane', '')):<12}  {str(ev.get('kind', '')):<13}  " \
+           f"{event_detail(ev)}"
+    return line.rstrip()
+
 
 
 def timeline_text(trace: Trace) -> str:
     """The whole trace as text."""
-    return "\n".join(event_line(ev) for ev in trace.events)
+    return "\n".join(format_event(ev) for ev in trace.events)
 
 
 def metrics_text(m: dict[str, Any]) -> str:
