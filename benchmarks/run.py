@@ -202,7 +202,7 @@ def bench_notify_latency(impl: str, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def file_create_ms(folder: str, n: int = 100) -> float:
-    """Median time to create and close an empty file in ``folder`` (this project writes one log per task)."""
+    """Median time to create and close an empty file in ``folder`` (how busy the disk is; only long outputs make files)."""
     times = []
     for i in range(n):
         t0 = time.perf_counter()

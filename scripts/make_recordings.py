@@ -259,7 +259,7 @@ def record(key: str) -> dict[str, Any]:
         if reason != "end_turn":
             raise SystemExit(f"{key}: the session ended with {reason!r}")
         data = recording_from_trace(session.trace, prompt=job["prompt"],
-                                    commands_measured=task_outcomes(session.bg.tasks), model_name=MODEL_NAME,
+                                    commands_measured=task_outcomes(session.bg), model_name=MODEL_NAME,
                                     llm_kind="scripted", note=NOTE, name=f"rec-try-{key}", title=job["title"],
                                     summary=job["summary"], description=job["description"], files=job["files"], workdir=workdir)
     data["tags"] = ["recording", "try-it"]

@@ -3,14 +3,19 @@
 Threads stay bounded whatever the number of tasks:
 
 * the caller's thread (``run``) only records a task and hands it over;
-* ONE launcher thread starts processes (``Popen``) and writes records to disk;
-* ONE watcher thread waits on every running process at once with
-  ``os.pidfd_open`` + ``select.epoll`` (an eventfd wakes it when a process is
-  added), sleeping until the nearest timeout. Only where ``os.pidfd_open`` is
-  missing does each process get a small waiter thread of its own.
+* a small fixed pool of launcher threads starts processes (``Popen``) and
+  writes records to disk;
+* ONE watcher thread waits on every running process and every output pipe at
+  once with ``os.pidfd_open`` + ``select.epoll`` (an eventfd wakes it when it
+  must look at a new deadline), sleeping until the nearest timeout. Only where
+  ``os.pidfd_open`` is missing does each process get a small waiter thread of
+  its own.
 
-A command's output goes straight from the process into ``<task_id>.log`` on disk;
-only its first ``RESULT_LIMIT`` characters are ever read back.
+A command's output comes back through a pipe. The first ``SPILL_BYTES`` stay in
+memory; a longer output goes on to ``<task_id>.log`` on disk (all of it, from the
+first byte), so memory stays bounded whatever a command prints and short
+commands never create a file. Without pidfd, the shell writes straight to the
+log file instead.
 """
 
 from __future__ import annotations
@@ -41,7 +46,11 @@ from .trace import TraceRecorder, task_lane
 _HAVE_PIDFD = hasattr(os, "pidfd_open") and hasattr(select, "epoll")
 _LIVE = ("queued", "running")
 _KILL_WAIT_S = 10.0
-_LAUNCHERS = 4  # a small fixed pool: creating log files and forking overlap, thread count stays bounded
+_LAUNCHERS = 4  # a small fixed pool: forks overlap, thread count stays bounded
+SPILL_BYTES = nt.SPILL_BYTES
+_READ_CHUNK = 65536
+_READS_PER_WAKE = 16  # then let other tasks' pipes and exits have a turn
+_FINAL_READS = 32  # after the leader exits: 2 MiB, more than a pipe holds, and an orphan that keeps writing is cut off
 
 
 def _proc_start_time(pid: int) -> str | None:
@@ -58,7 +67,7 @@ class _Task:
     """Book-keeping the public record does not show."""
 
     __slots__ = ("tid", "rec", "log", "attempt", "phase", "end_reason", "proc", "spawning",
-                 "exited", "finalized", "holds_slot", "seq")
+                 "exited", "finalized", "holds_slot", "seq", "out_fd", "buf", "size", "spill", "spilled", "loaded")
 
     def __init__(self, tid: str, rec: dict[str, Any], log: Path, seq: int) -> None:
         self.tid = tid
@@ -73,6 +82,12 @@ class _Task:
         self.finalized = False
         self.holds_slot = False
         self.seq = seq
+        self.out_fd = -1  # read end of the output pipe (watcher thread only)
+        self.buf = bytearray()  # output while it is short
+        self.size = 0  # bytes of output read so far
+        self.spill: Any = None  # the open log file once the output outgrew the buffer
+        self.spilled = False  # this attempt's output is in the log file
+        self.loaded = False  # read back from the state directory after a restart
 
 
 class BackgroundManager:
@@ -123,7 +138,9 @@ class BackgroundManager:
             self._load_state()
 
         self._use_pidfd = _HAVE_PIDFD
-        self._by_fd: dict[int, _Task] = {}
+        self._by_fd: dict[int, _Task] = {}  # pidfd -> task
+        self._out_fds: dict[int, _Task] = {}  # output pipe -> task
+        self._closing: list[int] = []  # descriptors the watcher closes after its current batch
         self._wake_event = threading.Event()
         self._watch_until = 0.0  # when the watcher will next wake by itself (monotonic)
         self._epoll: Any = None
@@ -150,7 +167,8 @@ class BackgroundManager:
         now = time.time()
         rec: dict[str, Any] = {
             "task_id": tid, "command": command, "status": "running", "exit_code": None, "result": None,
-            "output_file": str(self._log_dir / f"{tid}.log"), "output_bytes": 0, "priority": priority,
+            "output_file": None if self._use_pidfd else str(self._log_dir / f"{tid}.log"), "output_bytes": 0,
+            "priority": priority,
             "attempt": 1, "created_at": now, "started_at": None, "finished_at": None, "delivered": False,
         }
         lane = task_lane(tid)
@@ -240,6 +258,14 @@ class BackgroundManager:
             t = self._tasks.get(task_id)
             return dict(t.rec) if t is not None else None
 
+    def output(self, task_id: str) -> str | None:
+        """The first ``RESULT_LIMIT`` characters a finished task printed, exactly; None if unknown or live."""
+        with self._cond:
+            t = self._tasks.get(task_id)
+            if t is None or not t.finalized or (t.loaded and t.rec["output_file"] is None):
+                return None  # a record from before a restart keeps only its result
+        return self._output_of(t)[0]
+
     @property
     def tasks(self) -> dict[str, dict[str, Any]]:
         """Copies of every record, in creation order."""
@@ -264,9 +290,12 @@ class BackgroundManager:
         self._wake()
         self._watcher.join(timeout=_KILL_WAIT_S)
         if self._use_pidfd:
-            for fd in list(self._by_fd):
+            for t in list(self._out_fds.values()):
+                self._close_output(t)
+            for fd in [*self._by_fd, *self._closing]:
                 os.close(fd)
             self._by_fd.clear()
+            self._closing.clear()
             self._epoll.close()
             os.close(self._efd)
         if self._own_dir is not None:
@@ -322,25 +351,43 @@ class BackgroundManager:
             self._finish(t, "killed", None)
             return
         self._persist(t)
+        out_r = out_w = -1
         try:
-            # The shell opens the log itself (creating a file is slow on a busy disk, and this
-            # way it happens in the child, not in the launcher); the command follows unchanged.
-            script = f"exec >{shlex.quote(str(t.log))} 2>&1 </dev/null\n{t.rec['command']}"
+            if self._use_pidfd:
+                # stdout and stderr share one pipe, read by the watcher; no file unless the output is long
+                out_r, out_w = os.pipe()  # both ends close on exec (PEP 446); Popen dup2s the write end
+                os.set_blocking(out_r, False)
+                argv, out = ["/bin/sh", "-c", t.rec["command"]], out_w
+            else:
+                # the shell opens the log itself, so creating the file happens in the child
+                script = f"exec >{shlex.quote(str(t.log))} 2>&1\n{t.rec['command']}"
+                argv, out = ["/bin/sh", "-c", script], subprocess.DEVNULL
             proc = subprocess.Popen(
-                ["/bin/sh", "-c", script], cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                argv, cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True,
                 close_fds=False)  # Python's own descriptors are never inheritable (PEP 446)
         except OSError as exc:
+            for fd in (out_r, out_w):
+                if fd >= 0:
+                    os.close(fd)
             with self._cond:
                 t.spawning = False
             self._finish(t, "error", None, note=f"Error: could not start ({exc.strerror or exc})")
             return
         pidfd = -1
         if self._use_pidfd:
+            os.close(out_w)
             try:
                 pidfd = os.pidfd_open(proc.pid)
-            except OSError:
-                pidfd = -1
+            except OSError as exc:  # no descriptor left to watch it with: stop it rather than lose it
+                self._killpg(proc.pid)
+                proc.wait()
+                os.close(out_r)
+                with self._cond:
+                    t.spawning = False
+                self._finish(t, "error", None, note=f"Error: could not watch the command ({exc.strerror or exc})")
+                return
+        pid_start = _proc_start_time(proc.pid) if self.state_dir is not None else None
         with self._cond:
             t.spawning = False
             t.proc = proc
@@ -349,7 +396,8 @@ class BackgroundManager:
                 t.rec["started_at"] = time.time()
             t.rec["attempt"] = t.attempt
             t.rec["pid"] = proc.pid  # also its process group (a new session per command)
-            t.rec["pid_start"] = _proc_start_time(proc.pid)
+            if pid_start is not None:
+                t.rec["pid_start"] = pid_start  # tells the group from a later one after a restart
             if self.recorder is not None:
                 self.recorder.emit("task_start", lane=task_lane(t.tid), task_id=t.tid,
                                    command=t.rec["command"], attempt=t.attempt)
@@ -361,6 +409,9 @@ class BackgroundManager:
             # when it would otherwise sleep past this task's deadline
             must_wake = pidfd < 0 or deadline < self._watch_until
             if pidfd >= 0:
+                t.out_fd = out_r
+                self._out_fds[out_r] = t
+                self._epoll.register(out_r, select.EPOLLIN)
                 self._by_fd[pidfd] = t
                 self._epoll.register(pidfd, select.EPOLLIN)
         if pidfd < 0:
@@ -402,14 +453,25 @@ class BackgroundManager:
                         pass
                     continue
                 with self._cond:
-                    t = self._by_fd.pop(fd, None)
+                    reader = self._out_fds.get(fd)
+                    t = self._by_fd.pop(fd, None) if reader is None else None
+                if reader is not None:
+                    self._pump(reader, _READS_PER_WAKE)
+                    continue
+                if t is None:
+                    continue  # closed earlier in this batch: its number cannot be reused yet
                 self._epoll.unregister(fd)
-                os.close(fd)
-                if t is not None and t.proc is not None:
+                self._closing.append(fd)
+                if t.proc is not None:
                     try:
                         self._on_exit(t, t.proc)
                     except Exception as exc:  # keep watching the others
+                        self._close_output(t)
                         self._finish(t, "error", None, note=f"Error: {exc}")
+            # Closed only now, so no descriptor number is reused while this batch still names it.
+            for fd in self._closing:
+                os.close(fd)
+            self._closing.clear()
 
     def _expire_deadlines_locked(self) -> float | None:
         """Kill the process groups whose time is up; seconds until the next deadline (None: none)."""
@@ -440,10 +502,15 @@ class BackgroundManager:
         if self.reap_orphans or reason is not None:
             self._killpg(proc.pid)  # safe: the unreaped leader still owns this group id
         code = proc.wait()
+        # All the leader wrote is in the pipe by now; what is left of the group is killed or,
+        # without reap_orphans, no longer listened to.
+        self._pump(t, _FINAL_READS)
+        self._close_output(t)
         with self._cond:
             if reason == "timeout" and t.end_reason == "killed":
                 reason = "killed"  # kill() came while the timeout was being handled
             if reason == "timeout" and t.attempt <= self.retries and not self._closed:
+                self._forget_output(t)
                 t.attempt += 1
                 t.rec["attempt"] = t.attempt
                 t.exited = False
@@ -458,6 +525,96 @@ class BackgroundManager:
             self._finish(t, reason, None)
         else:
             self._finish(t, nt.status_for_exit(code), code)
+
+    # -- output -----------------------------------------------------------------
+    def _pump(self, t: _Task, max_reads: int) -> None:
+        """Move what ``t``'s pipe holds into its buffer or log file (watcher thread only).
+
+        Reads until the pipe is empty or ``max_reads`` chunks are read; closes the
+        pipe at end of output.
+        """
+        reads = 0
+        while t.out_fd >= 0 and reads < max_reads:
+            try:
+                chunk = os.read(t.out_fd, _READ_CHUNK)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            reads += 1
+            if not chunk:
+                self._close_output(t)
+                return
+            t.size += len(chunk)
+            if not t.spilled and len(t.buf) + len(chunk) <= SPILL_BYTES:
+                t.buf += chunk
+            else:
+                self._spill(t, chunk)
+
+    def _spill(self, t: _Task, chunk: bytes) -> None:
+        """Append ``chunk`` to the task's log file, opening it (and writing the buffer) the first time."""
+        if not t.spilled:
+            t.spilled = True
+            try:
+                t.spill = open(t.log, "wb")  # noqa: SIM115 - stays open while the command prints
+                t.spill.write(t.buf)
+            except OSError:
+                self._close_spill(t)
+                return
+            with self._cond:
+                t.rec["output_file"] = str(t.log)
+        if t.spill is None:
+            return  # the disk refused: the head in memory is all there is, the size still counts
+        try:
+            t.spill.write(chunk)
+        except OSError:
+            self._close_spill(t)
+
+    @staticmethod
+    def _close_spill(t: _Task) -> None:
+        if t.spill is not None:
+            try:
+                t.spill.close()
+            except OSError:
+                pass
+            t.spill = None
+
+    def _close_output(self, t: _Task) -> None:
+        """Stop reading ``t``'s pipe and close its log file (the pipe itself closes after the batch)."""
+        fd, t.out_fd = t.out_fd, -1
+        if fd >= 0:
+            with self._cond:
+                self._out_fds.pop(fd, None)
+            try:
+                self._epoll.unregister(fd)
+            except OSError:
+                pass
+            self._closing.append(fd)
+        self._close_spill(t)
+
+    def _forget_output(self, t: _Task) -> None:
+        """Start a new attempt with no output (its log file, if any, is removed)."""
+        if t.spilled:
+            try:
+                t.log.unlink()
+            except OSError:
+                pass
+        t.buf = bytearray()
+        t.size = 0
+        t.spilled = False
+        if self._use_pidfd:
+            t.rec["output_file"] = None
+
+    def _output_of(self, t: _Task) -> tuple[str, int]:
+        """The first ``RESULT_LIMIT`` characters of the task's output, and its size in bytes."""
+        if self._use_pidfd and not t.spilled and not t.loaded:
+            return t.buf.decode("utf-8", "replace")[:nt.RESULT_LIMIT], t.size
+        output, size = self._read_head(t.log)
+        if t.spilled:
+            if not output and t.buf:  # the log file could not be written
+                output = t.buf.decode("utf-8", "replace")[:nt.RESULT_LIMIT]
+            size = t.size
+        return output, size
 
     # -- stopping -------------------------------------------------------------
     def _request_kill_locked(self, t: _Task) -> bool:
@@ -492,7 +649,7 @@ class BackgroundManager:
 
     def _finish(self, t: _Task, status: str, exit_code: int | None, note: str | None = None) -> None:
         """Record the end of a task, queue its notification, free its slot (once only)."""
-        output, size = self._read_head(t.log)
+        output, size = self._output_of(t)
         if note is not None:
             output = f"{note}\n{output}" if output else note
         result = nt.result_text(output, status, exit_code, self.timeout_s)
@@ -556,7 +713,7 @@ class BackgroundManager:
             tid = data["task_id"]
             rec: dict[str, Any] = {
                 "task_id": tid, "command": data["command"], "status": data["status"], "exit_code": None,
-                "result": None, "output_file": str(self.state_dir / f"{tid}.log"), "output_bytes": 0,
+                "result": None, "output_file": None, "output_bytes": 0,
                 "priority": 0, "attempt": 1, "created_at": 0.0, "started_at": None, "finished_at": None,
                 "delivered": False,
             }
@@ -566,9 +723,10 @@ class BackgroundManager:
         loaded.sort(key=lambda r: (_num(r["created_at"]), r["task_id"]))
         for rec in loaded:
             tid = rec["task_id"]
-            t = _Task(tid, rec, Path(rec["output_file"]), next(self._seq))
+            t = _Task(tid, rec, self.state_dir / f"{tid}.log", next(self._seq))
             t.phase = "done"
             t.finalized = True
+            t.loaded = True
             self._tasks[tid] = t
             if rec["status"] in _LIVE:
                 self._kill_leftover(data_pid=rec.get("pid"), start=rec.get("pid_start"))

@@ -341,7 +341,7 @@ def _save(trace: Trace, args: argparse.Namespace, session: Any, scenario: Scenar
                 note = f"{note} {extra}" if note else extra
             data = recording_from_trace(
                 trace, prompt=trace.meta.get("prompt"),
-                commands_measured=task_outcomes(session.bg.tasks) if session is not None else None,
+                commands_measured=task_outcomes(session.bg) if session is not None else None,
                 model_name=model_label, llm_kind=kind, note=note, name=Path(args.record).stem,
                 files=dict(scenario.files) if scenario is not None else None, workdir=workdir)
             save_json(data, args.record, workdir=workdir)

@@ -396,7 +396,7 @@ class LiveRun:
         if self.scenario is not None:
             note += f" Replay of {self.scenario.name!r} with real commands; the decisions are the recording's."
         data = recording_from_trace(
-            trace, prompt=trace.meta.get("prompt"), commands_measured=task_outcomes(session.bg.tasks),
+            trace, prompt=trace.meta.get("prompt"), commands_measured=task_outcomes(session.bg),
             model_name=self.model_label, llm_kind=self.kind, note=note, name=self.name,
             title=f"Live run: {_short(trace.meta.get('prompt', ''), 70)}",
             files=dict(self.scenario.files) if self.scenario is not None else None, workdir=self.workdir)

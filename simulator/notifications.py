@@ -15,6 +15,7 @@ FINAL_STATUSES = frozenset({"completed", "error", "timeout", "killed", "interrup
 RESULT_LIMIT = 50_000  # characters kept of a task's output
 PREVIEW_LIMIT = 500  # characters of it that go into a notification
 COMMAND_LIMIT = 80  # characters of the command that go into a notification
+SPILL_BYTES = RESULT_LIMIT  # a longer output is also kept whole in a log file (a shorter one fits the result)
 
 
 def status_for_exit(exit_code: int | None) -> str:

@@ -98,24 +98,21 @@ def save_json(data: Any, path: str | Path, *, workdir: str | Path | None = None)
 
 
 # -- measured outcomes ----------------------------------------------------------------------
-def task_outcomes(tasks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Outcomes of a real BackgroundManager's tasks (``bg.tasks``), read from their log files.
+def task_outcomes(bg: Any) -> dict[str, dict[str, Any]]:
+    """Outcomes of a real BackgroundManager's tasks, per command (first run wins).
 
-    Gives per command (first run wins) ``output`` (first 50,000 characters of
-    the log) and ``output_bytes``; the trace gives durations and exit codes.
+    Gives ``output`` (its first 50,000 characters, as the command printed
+    them) and ``output_bytes``; the trace gives durations and exit codes.
     """
     out: dict[str, dict[str, Any]] = {}
-    for rec in tasks.values():
+    for tid, rec in bg.tasks.items():
         command = rec.get("command")
         if not isinstance(command, str) or command in out:
             continue
-        path = rec.get("output_file")
-        try:
-            with open(path, encoding="utf-8", errors="replace") as fh:  # type: ignore[arg-type]
-                output = fh.read(RESULT_LIMIT)
-            size = os.path.getsize(path)  # type: ignore[arg-type]
-        except (OSError, TypeError):
-            continue
+        output = bg.output(tid)
+        size = rec.get("output_bytes")
+        if output is None or not isinstance(size, int):
+            continue  # still running, or nothing left to read
         out[command] = {"output": output, "output_bytes": size}
     return out
 
@@ -209,7 +206,7 @@ def recording_from_trace(trace: Trace, *, prompt: str | None = None,
 
     ``commands_measured`` (command -> any of ``duration_s``, ``exit_code``,
     ``output``, ``output_bytes``) overrides what the trace tells; pass
-    ``task_outcomes(bg.tasks)`` for the full output of background tasks (the
+    ``task_outcomes(bg)`` for the full output of background tasks (the
     trace holds only a preview). ``files`` seeds the work directory of a
     replay (default none). Credentials found in the environment and the
     ``workdir`` path are scrubbed from the result.

@@ -18,6 +18,7 @@ from .errors import UnsafeCommandError
 from .notifications import (
     FINAL_STATUSES,
     RESULT_LIMIT,
+    SPILL_BYTES,
     check_text,
     make_notification,
     result_text,
@@ -99,9 +100,8 @@ class VirtualBackgroundManager:
         self._counter += 1
         digest = hashlib.sha256(f"{self.seed}:{self._counter}:{command}".encode()).hexdigest()
         task_id = digest[:8]
-        output_file = f".tasks/{task_id}.log"
         self._tasks[task_id] = {"task_id": task_id, "command": command, "status": "queued", "exit_code": None,
-                                "result": None, "output_file": output_file, "output_bytes": 0,
+                                "result": None, "output_file": None, "output_bytes": 0,
                                 "priority": priority, "attempt": 0, "created_at": self.clock.now(),
                                 "started_at": None, "finished_at": None, "delivered": False}
         if self.recorder:
@@ -213,7 +213,9 @@ class VirtualBackgroundManager:
         result = result_text(output, status, exit_code, self.timeout_s)
         if status == "timeout" and t["attempt"] > 1:
             result = f"Error: Timeout ({self.timeout_s:g}s) after {t['attempt']} attempts"
-        t.update(status=status, exit_code=exit_code, result=result, output_bytes=size,
+        # like the real manager, only an output too long for the result is kept in a log file
+        output_file = f".tasks/{task_id}.log" if size > SPILL_BYTES else None
+        t.update(status=status, exit_code=exit_code, result=result, output_bytes=size, output_file=output_file,
                  finished_at=self.clock.now())
         note = make_notification(task_id, status, t["command"], result, exit_code, t["output_file"])
         self._queue.append(note)

@@ -119,7 +119,8 @@ def test_completed_keeps_output(make):
     assert rec["status"] == "completed" and rec["exit_code"] == 0
     assert rec["result"] == "hello\noops"
     assert rec["output_bytes"] == len("hello\noops\n")
-    assert Path(rec["output_file"]).read_text() == "hello\noops\n"
+    assert rec["output_file"] is None  # short output stays in memory: no file is made for it
+    assert not list(mgr._log_dir.iterdir())
     assert rec["created_at"] <= rec["started_at"] <= rec["finished_at"]
     assert mgr.pending() == 0
 
@@ -460,7 +461,7 @@ def test_records_persisted_atomically(make, tmp_path):
     path = state / f"{tid}.json"
     wait_until(lambda: json.loads(path.read_text())["status"] == "completed")
     assert json.loads(path.read_text())["delivered"] is False
-    assert mgr.task(tid)["output_file"] == str(state / f"{tid}.log")
+    assert mgr.task(tid)["output_file"] is None and not (state / f"{tid}.log").exists()
     mgr.drain_notifications()
     data = json.loads(path.read_text())
     assert data == mgr.task(tid) and data["delivered"] is True
@@ -548,8 +549,71 @@ def test_restart_requeues_in_finished_order_and_skips_corrupt_files(make, tmp_pa
 
 def test_no_state_dir_uses_private_log_dir(make, tmp_path):
     mgr = make()
-    tid = tid_of(mgr.run("echo private"))
+    tid = tid_of(mgr.run(f"printf 'private'; head -c {RESULT_LIMIT} /dev/zero | tr '\\0' y"))
     log = Path(finished(mgr, tid)["output_file"])
-    assert log.read_text() == "private\n" and tmp_path not in log.parents
+    assert log.read_text() == "private" + "y" * RESULT_LIMIT and tmp_path not in log.parents
     mgr.shutdown()
     assert not log.parent.exists()
+
+
+# -- output through the pipe ------------------------------------------------------
+@pytest.mark.parametrize("extra", [0, 1])
+def test_output_spills_to_a_file_only_past_the_limit(make, extra):
+    mgr = make()
+    n = background.SPILL_BYTES + extra
+    tid = tid_of(mgr.run(f"head -c {n} /dev/zero | tr '\\0' z"))
+    rec = finished(mgr, tid)
+    assert rec["output_bytes"] == n and rec["result"] == "z" * RESULT_LIMIT
+    if extra:
+        assert Path(rec["output_file"]).read_bytes() == b"z" * n
+    else:
+        assert rec["output_file"] is None and not list(mgr._log_dir.iterdir())
+
+
+def test_spilled_result_keeps_the_first_characters_not_bytes(make):
+    mgr = make()
+    # 3-byte characters: the first 50,000 characters are 150,000 bytes, read back from the log file
+    tid = tid_of(mgr.run(f"i=0; while [ $i -lt {RESULT_LIMIT // 1000 + 5} ]; do "
+                         "printf '%01000d' 0 | sed 's/0/\u4e2d/g'; i=$((i+1)); done"))
+    rec = finished(mgr, tid)
+    assert rec["result"] == "\u4e2d" * RESULT_LIMIT
+    assert rec["output_bytes"] == 3 * 1000 * (RESULT_LIMIT // 1000 + 5)
+
+
+def test_orphan_holding_the_pipe_does_not_hold_the_task(make):
+    mgr = make(reap_orphans=False)
+    marker = mark(41)
+    t0 = time.perf_counter()
+    tid = tid_of(mgr.run(f"sleep {marker} & echo leader-done"))  # the orphan keeps stdout open
+    rec = finished(mgr, tid)
+    assert rec["status"] == "completed" and rec["result"] == "leader-done"
+    assert time.perf_counter() - t0 < 5
+    for p in wait_until(lambda: live_with(marker), timeout=3):
+        os.kill(p.pid, signal.SIGKILL)
+
+
+def test_retry_starts_with_empty_output(make):
+    mgr = make(timeout_s=0.5, retries=1)
+    flag = Path(mgr.workdir) / "second"
+    cmd = (f"if [ -e {flag} ]; then echo second-try; else touch {flag}; "
+           f"head -c {2 * RESULT_LIMIT} /dev/zero | tr '\\0' f; sleep 30; fi")
+    tid = tid_of(mgr.run(cmd))
+    rec = finished(mgr, tid, timeout=20)
+    assert rec["status"] == "completed" and rec["attempt"] == 2
+    assert rec["result"].endswith("second-try") and "f" * 10 not in rec["result"]
+    assert rec["output_bytes"] == len("second-try\n") and rec["output_file"] is None
+    assert not list(mgr._log_dir.glob("*.log"))
+
+
+def test_orphan_that_keeps_writing_does_not_hold_the_task(make):
+    mgr = make(reap_orphans=False)
+    marker = mark(42)
+    tid = tid_of(mgr.run(f"yes orphan-{marker} & sleep 0.2; echo leader-done"))
+    rec = finished(mgr, tid)
+    assert rec["status"] == "completed" and rec["result"].startswith(f"orphan-{marker}\n")  # it was writing
+    assert rec["output_file"] is not None  # more than the buffer holds, so it went on to the log file
+    other = tid_of(mgr.run("echo still-served"))
+    assert finished(mgr, other)["result"] == "still-served"
+    for p in psutil.process_iter(["cmdline"]):
+        if p.info["cmdline"] and f"orphan-{marker}" in p.info["cmdline"]:
+            p.kill()

@@ -235,7 +235,7 @@ def test_live_run_with_the_api_is_recorded_and_replays(capsys, stub: StubMessage
 
 
 def test_the_key_is_never_written_or_printed(capsys, stub: StubMessagesAPI, tmp_path: Path):
-    bg = "sleep 0.2; printenv; echo end"
+    bg = "sleep 0.2; printenv; echo end; head -c 60000 /dev/zero | tr '\\0' p"  # long enough for a log file
     stub.reply(message([text("Looking around."), tool_use("bash", {"command": "env"}),
                         tool_use("background_run", {"command": bg}),
                         tool_use("bash", {"command": "echo key=$ANTHROPIC_API_KEY"})]))

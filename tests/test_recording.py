@@ -61,7 +61,7 @@ def live(tmp_path: Path, turns: list[ScriptTurn], mode: str = "parallel", **kw: 
 
 
 def record(session: LiveSession, **kw: Any) -> dict[str, Any]:
-    return recording_from_trace(session.trace, commands_measured=task_outcomes(session.bg.tasks),
+    return recording_from_trace(session.trace, commands_measured=task_outcomes(session.bg),
                                 model_name="scripted", llm_kind="scripted", workdir=session.runtime.workdir, **kw)
 
 

@@ -229,13 +229,15 @@ LESSON_TEXTS: dict[str, dict[str, str]] = {
               "- the notification carries only the first **500 characters** of the output, as a preview;\n"
               "- the task keeps up to **50,000 characters** as its result, which the model can ask for with "
               "`check_background(task_id)`;\n"
-              "- the complete output goes to a log file (`{file}`) that `read_file` can open.\n\n"
+              "- an output longer than that is also kept whole in a log file (`{file}`) that `read_file` can "
+              "open; a shorter one fits in the result, so no file is made for it.\n\n"
               "In **{scenario}** the command prints {bytes} bytes. Predict how much of it reaches the model "
               "through the drain.",
         "zh": "一次构建可能输出好几兆。三道限制让它不至于淹没对话：\n\n"
               "- 通知只携带输出的前 **500 个字符**，作为预览；\n"
               "- 任务自身最多保留 **50,000 个字符** 作为结果，模型可以用 `check_background(task_id)` 取回；\n"
-              "- 完整输出写入日志文件（`{file}`），可以用 `read_file` 打开。\n\n"
+              "- 比这更长的输出还会完整地写入日志文件（`{file}`），可以用 `read_file` 打开；更短的输出结果里就放得下，"
+              "不会为它建文件。\n\n"
               "在 **{scenario}** 中，命令输出了 {bytes} 字节。先预测有多少会通过排空到达模型。"},
     "lesson.faq-long-output.takeaway": {
         "en": "The drain sends a preview; the full text is one tool call away.",
@@ -262,14 +264,14 @@ LESSON_TEXTS: dict[str, dict[str, str]] = {
               "kept longer, or trimmed first, the compactor has to recognise that block; the loop itself does "
               "nothing special for it.\n\n"
               "Below is the message list right after the drain in **{scenario}**; message {index} is the "
-              "injected one. Compacting it loses nothing for good: the task still holds its result, and its "
-              "log file holds the full output.",
+              "injected one. Compacting it loses nothing for good: the task still holds its result, and an output "
+              "too long for the result is kept whole in a log file.",
         "zh": "没有什么旁路通道。排空之后，结果就是一条普通的用户消息，文本以 `<background-results>` 开头，"
               "模型像读对话里的其他内容一样读它。上下文压缩器也一样看待它：对话太长时，这条消息可以像其他消息"
               "一样被摘要或截断。如果希望后台结果保留得更久，或者优先被截短，就得让压缩器认出这个块；"
               "循环本身不会对它做任何特殊处理。\n\n"
               "下面是 **{scenario}** 中排空之后的消息列表，第 {index} 条就是被注入的那条。压缩它并不会造成"
-              "永久损失：任务仍保存着结果，日志文件里还有完整输出。"},
+              "永久损失：任务仍保存着结果，结果放不下的长输出还完整地保存在日志文件里。"},
     "lesson.faq-compaction.takeaway": {
         "en": "Injected results are ordinary conversation text, and compaction treats them as such.",
         "zh": "注入的结果就是普通的对话文本，压缩也把它当普通文本处理。"},
