@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-# Altair touches numpy and pandas only once they are in sys.modules; if one session
-# imports them while another draws a chart, that chart sees a half-imported module.
-# Importing both here, before any session draws, closes that race.
+# Streamlit's chart and table code touches numpy and pandas only once they are in
+# sys.modules; if one session imports them while another draws, that one sees a
+# half-imported module. Importing both here, before any session draws, closes that race.
 import numpy  # noqa: F401
 import pandas  # noqa: F401
 import streamlit as st
@@ -341,13 +341,13 @@ def _viewer_body(trace: Trace, last: int, embed: bool, source: Source | None = N
     st.info(md_safe(snap.explanation), icon=":material/lightbulb:")
     if not embed:
         st.markdown("##### Timeline")
-    st.altair_chart(timeline_chart(trace, step), width="stretch")
+    st.vega_lite_chart(timeline_chart(trace, step), width="stretch")
     if source is not None and not embed:
         with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-            st.altair_chart(legend_chart(), width="content")
+            st.vega_lite_chart(legend_chart(), width="content")
             viewer_exports(source, trace, step)
     else:
-        st.altair_chart(legend_chart(), width="content")
+        st.vega_lite_chart(legend_chart(), width="content")
     left, right = st.columns([1.7, 1], gap="medium")
     with left:
         st.markdown("##### State at this step")

@@ -45,13 +45,13 @@ ui.set_url(t=f"{t:g}", mode=None, step=None)
 left, right = st.columns([1.65, 1], gap="medium")
 with left:
     st.markdown(f"##### Serial (s07): every command blocks · {ms['wall_s']:.1f} s")
-    st.altair_chart(timeline_chart(serial, cursor_t=t, x_domain=domain), width="stretch")
+    st.vega_lite_chart(timeline_chart(serial, cursor_t=t, x_domain=domain), width="stretch")
     st.markdown(f"##### Parallel (s08): slow commands in the background · {mp['wall_s']:.1f} s")
-    st.altair_chart(timeline_chart(parallel, cursor_t=t, x_domain=domain), width="stretch")
+    st.vega_lite_chart(timeline_chart(parallel, cursor_t=t, x_domain=domain), width="stretch")
     runs = {"serial": serial, "parallel": parallel}
     stem = ui.file_stem(source.name) + ("-whatif" if changes else "")
     with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-        st.altair_chart(legend_chart(), width="content")
+        st.vega_lite_chart(legend_chart(), width="content")
         ui.export_menu(stem=stem, traces=runs, scenario=scenario_from_dict(data, source.name),
                        svg=lambda: timeline_svg_runs(runs), svg_name=f"{stem}-serial-vs-parallel.svg",
                        key="export")

@@ -269,9 +269,9 @@ def _draw(v: lr.RunView) -> None:
         f"{c['queued']} waiting for a slot · {c['finished']} finished · {len(trace.events)} events · "
         f"t = {trace.duration:.1f} s")
     st.markdown("##### Timeline" + (" (growing)" if v.running else ""))
-    st.altair_chart(timeline_chart(trace, None if v.now is not None else len(trace.events) - 1, cursor_t=v.now),
+    st.vega_lite_chart(timeline_chart(trace, None if v.now is not None else len(trace.events) - 1, cursor_t=v.now),
                     width="stretch")
-    st.altair_chart(legend_chart(), width="content")
+    st.vega_lite_chart(legend_chart(), width="content")
     snap = snapshot(trace, len(trace.events) - 1) if trace.events else None
     mode = str(trace.meta.get("mode", "parallel"))
     q, t = st.columns([1, 1.3], gap="medium")

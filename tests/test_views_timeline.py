@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import altair as alt
 import pytest
 
 from simulator import load_scenario, run_scenario
@@ -115,7 +116,7 @@ def test_drain_marks_carry_the_queue_depth(fan):
 
 
 def test_chart_spec_has_every_layer_a_cursor_and_the_given_domain(multi):
-    spec = timeline_chart(multi, 20, x_domain=(0.0, 100.0)).to_dict()
+    spec = timeline_chart(multi, 20, x_domain=(0.0, 100.0))
     json.dumps(spec)  # plain JSON
     rules = _layer_values(spec, "rule")
     cursor = [v for v in rules if v and "label" in v[0]]
@@ -128,21 +129,21 @@ def test_chart_spec_has_every_layer_a_cursor_and_the_given_domain(multi):
 
 
 def test_no_cursor_without_a_step(multi):
-    spec = timeline_chart(multi).to_dict()
+    spec = timeline_chart(multi)
     assert all("label" not in (v[0] if v else {}) for v in _layer_values(spec, "rule"))
     assert timeline_data(multi)["cursor"] is None
 
 
 def test_rows_get_smaller_with_many_lanes_but_the_chart_grows(multi, fan):
     assert row_height(3) > row_height(8) > row_height(21)
-    small = timeline_chart(multi, 0).to_dict()["height"]
-    big = timeline_chart(fan, 0).to_dict()["height"]
+    small = timeline_chart(multi, 0)["height"]
+    big = timeline_chart(fan, 0)["height"]
     assert big > small and big <= 21 * 30 + 100
 
 
 def test_lane_label_width_is_fixed_so_stacked_charts_line_up(multi):
     serial = run_scenario(load_scenario("multi-agent"), "serial")
-    axes = [timeline_chart(t, 0).to_dict()["layer"][0]["encoding"]["y"]["axis"] for t in (serial, multi)]
+    axes = [timeline_chart(t, 0)["layer"][0]["encoding"]["y"]["axis"] for t in (serial, multi)]
     assert axes[0]["minExtent"] == axes[0]["maxExtent"] == axes[1]["minExtent"] == axes[1]["maxExtent"]
 
 
@@ -159,4 +160,14 @@ def test_legend_names_every_colour():
     assert all(r["color"] in {**MAIN_COLORS, **STATUS_COLORS}.values() for r in rows if r["kind"] == "box")
     xs = [(r["row"], r["x"]) for r in rows]
     assert len(set(xs)) == len(xs)
-    legend_chart().to_dict()
+
+
+@pytest.mark.parametrize("which", ["legend", "cursor", "no-cursor", "title"])
+def test_specs_are_valid_vega_lite(multi, fan, which):
+    """The specs are written as plain dicts (fast); the Vega-Lite schema still accepts every one."""
+    spec = {"legend": lambda: legend_chart(), "cursor": lambda: timeline_chart(fan, 40),
+            "no-cursor": lambda: timeline_chart(multi),
+            "title": lambda: timeline_chart(multi, cursor_t=12.5, x_domain=(0.0, 90.0), title="Serial",
+                                            height=240)}[which]()
+    chart = alt.LayerChart.from_dict(spec, validate=True)  # raises on anything the schema rejects
+    assert chart.to_dict() == json.loads(json.dumps(spec))
