@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import statistics
 import sys
@@ -53,6 +54,7 @@ class LoadResult:
     errors: list[str] = field(default_factory=list)
     completed: int = 0
     wall_s: float = 0.0
+    server_cpu_s: float | None = None  # CPU time the Streamlit server used while the sessions ran
 
     def summary(self) -> dict[str, Any]:
         s = self.step_s
@@ -74,10 +76,21 @@ def browser_missing() -> str | None:
 
 
 @contextmanager
-def streamlit_server(log_path: Path) -> Iterator[str]:
-    """``streamlit run streamlit_app.py`` on a free port (the browser tests' helper); yields its URL."""
-    with open(log_path, "w+", encoding="utf-8") as log, _st_server(log) as (base, _proc):
-        yield base
+def streamlit_server(log_path: Path) -> Iterator[tuple[str, int]]:
+    """``streamlit run streamlit_app.py`` on a free port (the browser tests' helper); yields its URL and pid."""
+    with open(log_path, "w+", encoding="utf-8") as log, _st_server(log) as (base, proc):
+        yield base, proc.pid
+
+
+def _cpu_s(pid: int) -> float | None:
+    """User plus system CPU seconds of process ``pid`` so far."""
+    import psutil
+
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
+        return None
+    return times.user + times.system
 
 
 def _plan(sessions: int, steps: int) -> list[tuple[str, str]]:
@@ -166,8 +179,12 @@ def run_load(sessions: int = 20, steps: int = 15, log_dir: Path | None = None) -
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / "app_load_server.log"
     t0 = time.perf_counter()
-    with streamlit_server(log_path) as base:
+    with streamlit_server(log_path) as (base, pid):
+        cpu0 = _cpu_s(pid)
         asyncio.run(_drive(base, plan, steps, res))
+        cpu1 = _cpu_s(pid)
+    if cpu0 is not None and cpu1 is not None:
+        res.server_cpu_s = cpu1 - cpu0
     res.wall_s = time.perf_counter() - t0
     log = log_path.read_text(encoding="utf-8", errors="replace")
     count = log.count("Traceback (most recent call last)")
@@ -184,6 +201,7 @@ def render(res: LoadResult) -> str:
     def ms(x: float | None) -> str:
         return "n/a" if x is None else f"{x * 1000:,.0f} ms"
 
+    runs = len(res.step_s) + len(res.load_s)
     rows = [
         ["sessions at once (each its own browser context)", str(res.sessions)],
         ["steps per session (clicks on Next)", str(res.steps)],
@@ -192,11 +210,18 @@ def render(res: LoadResult) -> str:
         ["time per step, p95", ms(s["step_p95_s"])],
         ["time per step, slowest", ms(s["step_max_s"])],
         ["first page load, median", ms(s["load_median_s"])],
+        ["server CPU time per script run (page loads and steps of all sessions)",
+         ms(res.server_cpu_s / runs) if res.server_cpu_s is not None and runs else "n/a"],
         ["errors", str(len(res.errors))],
     ]
     lines = [f"Measured {machine_line('load')}; the whole run took {res.wall_s:.0f} s "
              f"(server and headless Chromium on the same machine).", "",
              md_table(["Measure", "Value"], rows)]
+    if res.server_cpu_s is not None and res.wall_s:
+        cores = os.cpu_count() or 1
+        lines += ["", f"The Streamlit server used {res.server_cpu_s:.0f} s of CPU time during the "
+                  f"{res.wall_s:.0f} s run, out of {cores * res.wall_s:.0f} s that {cores} cores offer; the browser "
+                  f"side (one headless Chromium with {res.sessions} pages, and the driver) had the rest."]
     if res.errors:
         lines += ["", "Errors:", *(f"- {e}" for e in res.errors[:10])]
     return "\n".join(lines)
