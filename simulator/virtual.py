@@ -211,8 +211,8 @@ class VirtualBackgroundManager:
         self._handles.pop(task_id, None)
         output, size = outcome.text()
         result = result_text(output, status, exit_code, self.timeout_s)
-        if status == "timeout" and t["attempt"] > 1:
-            result = f"Error: Timeout ({self.timeout_s:g}s) after {t['attempt']} attempts"
+        if t["attempt"] > 1:  # worded as the real manager words it
+            result = f"[attempt {t['attempt']} of {self.retries + 1}]\n{result}"
         # like the real manager, only an output too long for the result is kept in a log file
         output_file = f".tasks/{task_id}.log" if size > SPILL_BYTES else None
         t.update(status=status, exit_code=exit_code, result=result, output_bytes=size, output_file=output_file,

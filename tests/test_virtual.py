@@ -45,7 +45,7 @@ def test_timeout_and_retries():
     bg.run("hang")
     clock.advance_to(100)
     [note] = bg.drain_notifications()
-    assert note["status"] == "timeout" and "after 2 attempts" in note["result"]
+    assert note["status"] == "timeout" and note["result"].startswith("[attempt 2 of 2]\nError: Timeout (10s)")
     assert [e["kind"] for e in rec.trace.events].count("retry") == 1
     finish = next(e for e in rec.trace.events if e["kind"] == "finish")
     assert finish["t"] == 20
