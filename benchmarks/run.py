@@ -376,6 +376,9 @@ BENCHES: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
 
 
 def worker_main(bench: str, impl: str, params: dict[str, Any]) -> None:
+    from simulator.background import raise_open_file_limit
+
+    raise_open_file_limit()  # 500 running commands hold about 1,000 descriptors in either design
     result = BENCHES[bench](impl, params)
     sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()

@@ -16,6 +16,10 @@ memory; a longer output goes on to ``<task_id>.log`` on disk (all of it, from th
 first byte), so memory stays bounded whatever a command prints and short
 commands never create a file. Without pidfd, the shell writes straight to the
 log file instead.
+
+A running command holds two descriptors here (pidfd and pipe); where the open-file
+limit is low, ``raise_open_file_limit()`` lifts it, and past it a task ends as an
+error that says so.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import json
 import math
 import os
 import queue
+import resource
 import select
 import shlex
 import shutil
@@ -51,6 +56,21 @@ SPILL_BYTES = nt.SPILL_BYTES
 _READ_CHUNK = 65536
 _READS_PER_WAKE = 16  # then let other tasks' pipes and exits have a turn
 _FINAL_READS = 32  # after the leader exits: 2 MiB, more than a pipe holds, and an orphan that keeps writing is cut off
+
+
+def raise_open_file_limit(want: int = 8192) -> int:
+    """Raise this process's soft limit on open files towards ``want`` (never above the hard limit).
+
+    Each running command holds two descriptors (its pidfd and its output pipe), and
+    many systems start processes with a soft limit of 1,024. Past the limit, a task
+    ends as an error that says so. Returns the soft limit now in force.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = want if hard == resource.RLIM_INFINITY else min(hard, want)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        return target
+    return soft
 
 
 def _proc_start_time(pid: int) -> str | None:

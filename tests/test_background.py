@@ -617,3 +617,42 @@ def test_orphan_that_keeps_writing_does_not_hold_the_task(make):
     for p in psutil.process_iter(["cmdline"]):
         if p.info["cmdline"] and f"orphan-{marker}" in p.info["cmdline"]:
             p.kill()
+
+
+FD_LIMIT_SCRIPT = """
+import resource, sys, tempfile, time
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+from simulator.background import BackgroundManager
+mgr = BackgroundManager(tempfile.mkdtemp())
+ids = [mgr.run("sleep 30").split()[2] for _ in range(40)]
+deadline = time.monotonic() + 20
+while any(mgr.task(i)["started_at"] is None and mgr.task(i)["status"] == "running" for i in ids):
+    assert time.monotonic() < deadline, "tasks never settled"
+    time.sleep(0.02)
+errors = {mgr.task(i)["result"] for i in ids if mgr.task(i)["status"] == "error"}
+mgr.kill_all()
+print(sorted(errors), sorted({mgr.task(i)["status"] for i in ids}), mgr.pending())
+mgr.shutdown()
+"""
+
+
+def test_running_out_of_descriptors_fails_tasks_clearly_not_the_manager():
+    """Each running command holds two descriptors; past the limit a task ends as an error saying why."""
+    done = subprocess.run([sys.executable, "-c", FD_LIMIT_SCRIPT], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "['Error: could not start (Too many open files)'] ['error', 'killed'] 0"
+
+
+def test_raise_open_file_limit_goes_up_to_the_hard_limit_only():
+    script = ("import resource\nfrom simulator.background import raise_open_file_limit\n"
+              "hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]\n"
+              "resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))\n"
+              "got = raise_open_file_limit(4096)\n"
+              "want = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)\n"
+              "assert got == want == resource.getrlimit(resource.RLIMIT_NOFILE)[0], (got, want)\n"
+              "assert raise_open_file_limit(300) == want  # never lowers it\n"
+              "print('ok')")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]
