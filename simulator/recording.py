@@ -22,7 +22,7 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .models import seen_commands
 from .notifications import RESULT_LIMIT
@@ -30,6 +30,9 @@ from .scenario import SCENARIO_FORMAT, SCENARIO_VERSION, SETTINGS
 from .storage import atomic_write_text
 from .tools import TOOL_NAMES
 from .trace import Trace
+
+if TYPE_CHECKING:
+    from .background import BackgroundManager
 
 _BLOCK_TYPES = ("text", "tool_use", "thinking", "redacted_thinking", "server_tool_use", "web_search_tool_result")
 _COMMAND_TOOLS = ("bash", "background_run")
@@ -98,7 +101,7 @@ def save_json(data: Any, path: str | Path, *, workdir: str | Path | None = None)
 
 
 # -- measured outcomes ----------------------------------------------------------------------
-def task_outcomes(bg: Any) -> dict[str, dict[str, Any]]:
+def task_outcomes(bg: BackgroundManager) -> dict[str, dict[str, Any]]:
     """Outcomes of a real BackgroundManager's tasks, per command (first run wins).
 
     Gives ``output`` (its first 50,000 characters, as the command printed
