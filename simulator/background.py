@@ -576,7 +576,8 @@ class BackgroundManager:
         if not t.spilled:
             t.spilled = True
             try:
-                t.spill = open(t.log, "wb")  # noqa: SIM115 - stays open while the command prints
+                # unbuffered: chunks are large, and what is written survives a crash of this process
+                t.spill = open(t.log, "wb", buffering=0)  # noqa: SIM115 - stays open while the command prints
                 t.spill.write(t.buf)
             except OSError:
                 self._close_spill(t)
@@ -753,6 +754,8 @@ class BackgroundManager:
                 _, size = self._read_head(t.log)
                 rec.update(status="interrupted", exit_code=None, output_bytes=size, finished_at=time.time(),
                            result=nt.result_text("", "interrupted", None))
+                if size:  # it printed enough to spill before the crash: that much is kept
+                    rec["output_file"] = str(t.log)
                 self._persist(t)
         undelivered = [t.rec for t in self._tasks.values() if not t.rec["delivered"]]
         undelivered.sort(key=lambda r: _num(r["finished_at"]))

@@ -475,13 +475,18 @@ from simulator.background import BackgroundManager
 state = Path(sys.argv[1])
 a = BackgroundManager(sys.argv[2], state_dir=state)
 fast = a.run("echo quick").split()[2]
-slow = a.run("sleep " + sys.argv[3]).split()[2]
+slow = a.run("yes L | head -c 60000; sleep " + sys.argv[3]).split()[2]
 def saved(tid):
     try:
         return json.loads((state / f"{tid}.json").read_text())
     except (OSError, ValueError):
         return {}
-while saved(fast).get("status") != "completed" or not saved(slow).get("started_at"):
+def logged(tid):
+    try:
+        return (state / f"{tid}.log").stat().st_size
+    except OSError:
+        return 0
+while saved(fast).get("status") != "completed" or not saved(slow).get("started_at") or logged(slow) < 60000:
     time.sleep(0.01)
 print(fast, slow, flush=True)
 time.sleep(1000)
@@ -508,8 +513,10 @@ def test_restart_recovery(make, tmp_path):
     assert [(n["task_id"], n["status"]) for n in notes] == [(fast, "completed"), (slow, "interrupted")]
     assert notes[0]["result"] == "quick"
     assert notes[1]["result"] == result_text("", "interrupted", None)
+    assert notes[1]["output_file"] == str(state / f"{slow}.log")  # it spilled before the crash: kept
+    assert b.task(slow)["output_bytes"] == 60000 and notes[0]["output_file"] is None
     assert f"{fast}: [completed] echo quick" in b.check() and f"{slow}: [interrupted]" in b.check()
-    assert b.check(slow).startswith(f"[interrupted] sleep {mark(33)}\nInterrupted")
+    assert b.check(slow).startswith("[interrupted] yes L | head -c 60000") and "\nInterrupted" in b.check(slow)
     assert list(b.tasks) == [fast, slow] and b.pending() == 0
     saved = json.loads((state / f"{slow}.json").read_text())
     assert saved["status"] == "interrupted" and saved["delivered"] is True
