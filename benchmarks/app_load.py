@@ -55,6 +55,7 @@ class LoadResult:
     completed: int = 0
     wall_s: float = 0.0
     server_cpu_s: float | None = None  # CPU time the Streamlit server used while the sessions ran
+    server_rss_mb: tuple[float, float] | None = None  # its resident memory before and after them
 
     def summary(self) -> dict[str, Any]:
         s = self.step_s
@@ -82,15 +83,16 @@ def streamlit_server(log_path: Path) -> Iterator[tuple[str, int]]:
         yield base, proc.pid
 
 
-def _cpu_s(pid: int) -> float | None:
-    """User plus system CPU seconds of process ``pid`` so far."""
+def _usage(pid: int) -> tuple[float, float] | None:
+    """User plus system CPU seconds of process ``pid`` so far, and its resident memory in MB."""
     import psutil
 
     try:
-        times = psutil.Process(pid).cpu_times()
+        proc = psutil.Process(pid)
+        times = proc.cpu_times()
+        return times.user + times.system, proc.memory_info().rss / 2**20
     except psutil.Error:
         return None
-    return times.user + times.system
 
 
 def _plan(sessions: int, steps: int) -> list[tuple[str, str]]:
@@ -180,11 +182,12 @@ def run_load(sessions: int = 20, steps: int = 15, log_dir: Path | None = None) -
     log_path = log_dir / "app_load_server.log"
     t0 = time.perf_counter()
     with streamlit_server(log_path) as (base, pid):
-        cpu0 = _cpu_s(pid)
+        before = _usage(pid)
         asyncio.run(_drive(base, plan, steps, res))
-        cpu1 = _cpu_s(pid)
-    if cpu0 is not None and cpu1 is not None:
-        res.server_cpu_s = cpu1 - cpu0
+        after = _usage(pid)
+    if before is not None and after is not None:
+        res.server_cpu_s = after[0] - before[0]
+        res.server_rss_mb = (before[1], after[1])
     res.wall_s = time.perf_counter() - t0
     log = log_path.read_text(encoding="utf-8", errors="replace")
     count = log.count("Traceback (most recent call last)")
@@ -212,6 +215,8 @@ def render(res: LoadResult) -> str:
         ["first page load, median", ms(s["load_median_s"])],
         ["server CPU time per script run (page loads and steps of all sessions)",
          ms(res.server_cpu_s / runs) if res.server_cpu_s is not None and runs else "n/a"],
+        ["server memory (RSS) before the sessions → after them",
+         f"{res.server_rss_mb[0]:.0f} MB → {res.server_rss_mb[1]:.0f} MB" if res.server_rss_mb else "n/a"],
         ["errors", str(len(res.errors))],
     ]
     lines = [f"Measured {machine_line('load')}; the whole run took {res.wall_s:.0f} s "
