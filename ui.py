@@ -352,7 +352,8 @@ def _viewer_body(trace: Trace, last: int, embed: bool, source: Source | None = N
     with left:
         st.markdown("##### State at this step")
         st.caption(f"Main thread: **{panels.main_status(snap, mode)}** · highlighted: where the loop is now")
-        st.graphviz_chart(diagram_dot(snap, mode), width="stretch")
+        # fresh names per step: the browser redraws instead of preparing a morph (see diagram_dot)
+        st.graphviz_chart(diagram_dot(snap, mode, key=f"_{step}"), width="stretch")
     with right:
         _queue_panel(trace, snap, mode)
     if embed:

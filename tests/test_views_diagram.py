@@ -104,3 +104,32 @@ def test_untrusted_command_text_cannot_break_the_dot(multi):
     assert _balanced(dot)
     bare = re.sub(r'"[^"]*"', '""', re.sub(r'\\.', "", dot))
     assert bare.count("digraph") == 1 and "->  b" not in bare
+
+
+def _names(dot: str) -> set[str]:
+    """Node and cluster names, read outside quoted strings."""
+    bare = re.sub(r'"(?:[^"\\]|\\.)*"', '""', dot)
+    declared = re.findall(r"^\s*(\w+) \[", bare, re.M) + re.findall(r"subgraph (\w+)", bare)
+    return {n for n in declared if n not in ("graph", "node", "edge")}
+
+
+@pytest.mark.parametrize("mode", ["parallel", "serial"])
+def test_a_key_renames_every_node_and_cluster_and_nothing_else(multi, mode):
+    trace = multi if mode == "parallel" else run_scenario(load_scenario("multi-agent"), "serial")
+    snap = snapshot(trace, _first(trace, "enqueue") if mode == "parallel" else 12)
+    plain, keyed = diagram_dot(snap, mode), diagram_dot(snap, mode, key="_s7")
+    names = _names(plain)
+    assert "drain" in names and any(n.startswith("cluster_") for n in names)
+    assert _names(keyed) == {n + "_s7" for n in names}
+    # taking the key out again gives back the very same text: labels and other strings are untouched
+    assert re.sub(r"\b(\w+)_s7\b", r"\1", keyed) == plain
+    if mode == "parallel":
+        assert 'lhead="cluster_threads_s7"' in keyed  # the edge still points at the renamed cluster
+
+
+def test_hovering_a_node_shows_its_full_text_not_its_name(multi):
+    dot = diagram_dot(snapshot(multi, _first(multi, "enqueue")), "parallel", key="_9")
+    task = next(line for line in dot.splitlines() if line.strip().startswith("t_"))
+    command = next(ev["command"] for ev in multi.events if ev["kind"] == "spawn")
+    assert f'tooltip="{command}\\n' in task  # the whole command, where the label is cut short
+    assert all("tooltip=" in line for line in dot.splitlines() if re.match(r"\s*\w+ \[label=", line))

@@ -8,6 +8,7 @@ coloured by status; finished ones point at their notification in the queue.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from simulator.snapshot import Snapshot
@@ -37,6 +38,27 @@ def q(text: Any) -> str:
 def attrs(**kw: Any) -> str:
     """``[key="value", ...]``, leaving out keys whose value is None."""
     return "[" + ", ".join(f"{k}={q(v)}" for k, v in kw.items() if v is not None) + "]"
+
+
+def node(name: str, **style: Any) -> str:
+    """A node statement; hovering it shows its label (node names are for the layout, not for people)."""
+    style.setdefault("tooltip", style.get("label") or " ")
+    return f"{name} {attrs(**style)};"
+
+
+# Every name the diagram gives a node or a cluster, outside quotes; and quoted strings, left alone.
+_NAMES = re.compile(r'"(?:[^"\\]|\\.)*"'
+                    r"|\b(?:cluster_\w+|start|drain|model|tools|wait|end|serial_note|row_\d+|q_\w+|t_\w+)\b")
+
+
+def _keyed(dot: str, key: str) -> str:
+    """``dot`` with ``key`` appended to every node and cluster name (and to ``lhead``, which names a cluster)."""
+    def rename(m: re.Match[str]) -> str:
+        text = m.group(0)
+        if text.startswith('"'):
+            return f'"{text[1:-1]}{key}"' if re.fullmatch(r'"cluster_\w+"', text) else text
+        return text + key
+    return _NAMES.sub(rename, dot)
 
 
 def _tool_call(snap: Snapshot) -> dict[str, Any] | None:
@@ -106,36 +128,44 @@ def lit_node(snap: Snapshot) -> str:
     return PHASE_NODE.get(snap.phase, "start")
 
 
-def diagram_dot(snap: Snapshot, mode: str = "parallel") -> str:
-    """DOT source for the state in ``snap``; ``mode`` is the trace's harness (serial or parallel)."""
+def diagram_dot(snap: Snapshot, mode: str = "parallel", *, key: str = "") -> str:
+    """DOT source for the state in ``snap``; ``mode`` is the trace's harness (serial or parallel).
+
+    ``key`` is appended to every node and cluster name. The browser's Graphviz
+    renderer matches the elements of two successive drawings by name and prepares
+    a morph for every pair, about half a second per step on a small machine;
+    names that change with the step make each drawing a fresh one.
+    """
     serial = mode == "serial"
     lit = lit_node(snap)
     labels = loop_labels(snap, serial)
+    loop_title = "main thread: the agent loop" + (" (serial, s07)" if serial else "")
     out = [
         "digraph state {",
         '  graph [rankdir=TB, bgcolor="transparent", fontname="Helvetica", fontsize=13, nodesep=0.22, '
         'ranksep=0.35, compound=true, newrank=true, pad=0.05];',
         '  node [fontname="Helvetica", fontsize=13, shape=box, style="rounded,filled", '
         f'fillcolor="{IDLE_FILL}", color="#94a3b8", penwidth=1, margin="0.12,0.06"];',
-        '  edge [fontname="Helvetica", fontsize=10, color="#64748b", fontcolor="#475569", arrowsize=0.7];',
+        '  edge [fontname="Helvetica", fontsize=10, color="#64748b", fontcolor="#475569", arrowsize=0.7, '
+        'tooltip=" "];',
         "  subgraph cluster_loop {",
-        f"    label={q('main thread: the agent loop' + (' (serial, s07)' if serial else ''))}; "
+        f"    label={q(loop_title)}; tooltip={q(loop_title)}; "
         'labeljust="l"; style="rounded"; color="#475569"; fontcolor="#0f172a";',
     ]
-    for node in ("start", "drain", "model", "tools", "wait", "end"):
-        style: dict[str, Any] = {"label": labels[node]}
-        if node in ("start", "end"):
+    for name in ("start", "drain", "model", "tools", "wait", "end"):
+        style: dict[str, Any] = {"label": labels[name]}
+        if name in ("start", "end"):
             style["shape"] = "ellipse"
-        if node == lit:
+        if name == lit:
             style.update(fillcolor=HIGHLIGHT, color=HIGHLIGHT_EDGE, penwidth="2.5", fontname="Helvetica-Bold")
-            if node == "tools" and _blocking(snap):
+            if name == "tools" and _blocking(snap):
                 style.update(fillcolor=MAIN_COLORS["blocked by a command"], color="#7f1d1d", fontcolor="white",
-                             label=labels[node] + "\nthe main thread is BLOCKED")
-        if serial and node in ("drain", "wait"):
+                             label=labels[name] + "\nthe main thread is BLOCKED")
+        if serial and name in ("drain", "wait"):
             style.update(style="rounded,dashed", fontcolor="#94a3b8", color="#cbd5e1")
-        if serial and node == "wait":
+        if serial and name == "wait":
             style["label"] = "(nothing runs in\nthe background)"
-        out.append(f"    {node} {attrs(**style)};")
+        out.append(f"    {node(name, **style)}")
     edges = [("start", "drain", None, {}), ("drain", "model", None, {}),
              ("model", "tools", " tool_use", {}),
              ("tools", "drain", "next turn", {"constraint": "false"}),
@@ -145,44 +175,49 @@ def diagram_dot(snap: Snapshot, mode: str = "parallel") -> str:
     if serial:
         edges = [(a, b, lbl, {"style": "invis"} if "wait" in (a, b) else extra) for a, b, lbl, extra in edges]
     for a, b, lbl, extra in edges:
-        out.append(f"    {a} -> {b} {attrs(label=lbl if extra.get('style') != 'invis' else None, **extra)};")
+        shown = lbl if extra.get("style") != "invis" else None
+        out.append(f"    {a} -> {b} {attrs(label=shown, tooltip=shown.strip() if shown else None, **extra)};")
     out.append("    { rank=same; model; wait; }")
     out.append("  }")
     if serial:
         note = "every command runs on the\nmain thread, so the loop is\nblocked until it ends"
-        out.append(f"  serial_note {attrs(label=note, shape='note', fillcolor='#fff7ed', color='#fdba74')};")
+        out.append(f"  {node('serial_note', label=note, shape='note', fillcolor='#fff7ed', color='#fdba74')}")
         out.append("  { rank=same; tools; serial_note; }")
         out.append('  tools -> serial_note [style="dotted", arrowhead="none"];')
     else:
         out.extend(_queue(snap))
         out.extend(_threads(snap))
     out.append("}")
-    return "\n".join(out) + "\n"
+    dot = "\n".join(out) + "\n"
+    return _keyed(dot, key) if key else dot
 
 
 def _queue(snap: Snapshot) -> list[str]:
     items = snap.queue
+    title = f"notification queue: {len(items)}"
     out = ["  subgraph cluster_queue {",
-           f"    label={q(f'notification queue: {len(items)}')}; labeljust=\"l\"; style=\"rounded,filled\"; "
+           f"    label={q(title)}; tooltip={q(title)}; labeljust=\"l\"; style=\"rounded,filled\"; "
            f'fillcolor="#f0fdfa"; color="{QUEUE_EDGE}"; fontcolor="{QUEUE_EDGE}";']
     names = []
     if not items:
-        out.append(f"    q_empty {attrs(label='(empty)', style='rounded,dashed', fillcolor=IDLE_FILL)};")
+        out.append(f"    {node('q_empty', label='(empty)', style='rounded,dashed', fillcolor=IDLE_FILL)}")
         names.append("q_empty")
     for k, item in enumerate(items[:MAX_QUEUE_ITEMS]):
         code = item.get("exit_code")
         label = f"bg:{item['task_id']} {item.get('status')}" + (f" (exit {code})" if code not in (None, 0) else "")
         label += "\n" + short(item.get("command", ""), 26)
         color = STATUS_COLORS.get(item.get("status") or "", "#94a3b8")
-        out.append(f"    q_{k} {attrs(label=label, fillcolor=QUEUE_FILL, color=color, penwidth='2')};")
+        full = f"[bg:{item['task_id']}] {item.get('status')}: {item.get('command', '')}"
+        out.append(f"    {node(f'q_{k}', label=label, tooltip=full, fillcolor=QUEUE_FILL, color=color, penwidth='2')}")
         names.append(f"q_{k}")
     if len(items) > MAX_QUEUE_ITEMS:
-        out.append(f"    q_more {attrs(label=f'+{len(items) - MAX_QUEUE_ITEMS} more', shape='plaintext')};")
+        out.append(f"    {node('q_more', label=f'+{len(items) - MAX_QUEUE_ITEMS} more', shape='plaintext')}")
         names.append("q_more")
     out.append("  }")
     out.append("  { rank=same; drain; " + "; ".join(names) + "; }")
     lit = snap.phase == "drain"
-    edge = attrs(label="drained before the\nnext model call" if items else None, style="dashed", color=QUEUE_EDGE,
+    edge = attrs(label="drained before the\nnext model call" if items else None,
+                 tooltip="the next drain takes these into the conversation", style="dashed", color=QUEUE_EDGE,
                  penwidth="2.5" if lit else "1.2", dir="back")
     out.append(f"  drain -> {names[0]} {edge};")
     return out
@@ -190,12 +225,12 @@ def _queue(snap: Snapshot) -> list[str]:
 
 def _threads(snap: Snapshot) -> list[str]:
     tasks = snap.tasks
+    title = f"background threads: {len(tasks)}" if tasks else "background threads: none yet"
     out = ["  subgraph cluster_threads {",
-           f"    label={q(f'background threads: {len(tasks)}' if tasks else 'background threads: none yet')}; "
+           f"    label={q(title)}; tooltip={q(title)}; "
            'labeljust="l"; style="rounded"; color="#475569"; fontcolor="#0f172a";']
     if not tasks:
-        note = attrs(label="background_run has not\nstarted a task yet", style="rounded,dashed")
-        out.append(f"    t_none {note};")
+        out.append("    " + node("t_none", label="background_run has not\nstarted a task yet", style="rounded,dashed"))
         out.append("  }")
         out.append("  { rank=same; tools; end; t_none; }")
         out.append('  tools -> t_none [style="dotted", arrowhead="none"];')
@@ -215,12 +250,12 @@ def _threads(snap: Snapshot) -> list[str]:
                 state += " · in queue"
             label = f"{short(task.get('command', ''), 22 if small else 28)}\n{state}"
             fill = STATUS_COLORS.get(status, "#94a3b8")
-            out.append(f"    t_{task['task_id']} " + attrs(
-                label=label, fillcolor=fill, color=fill, fontcolor="#1f2937" if status in LIGHT_FILLS else "white",
+            out.append("    " + node(
+                f"t_{task['task_id']}", label=label, tooltip=f"{task.get('command', '')}\n{state}", fillcolor=fill, color=fill, fontcolor="#1f2937" if status in LIGHT_FILLS else "white",
                 fontsize="11" if small else None, style="rounded,filled,dashed" if task.get("delivered") else None,
-                penwidth="2.5" if task.get("delivered") else None) + ";")
+                penwidth="2.5" if task.get("delivered") else None))
     if len(tasks) > MAX_TASKS:
-        out.append(f"    t_more {attrs(label=f'+{len(tasks) - MAX_TASKS} more', shape='plaintext')};")
+        out.append(f"    {node('t_more', label=f'+{len(tasks) - MAX_TASKS} more', shape='plaintext')}")
     out.append("  }")
     for k, row in enumerate(rows):  # row 0 beside the tools, each further row on its own rank below
         if k:
@@ -229,10 +264,11 @@ def _threads(snap: Snapshot) -> list[str]:
         out.append(f"  {{ rank=same; {'tools; end' if k == 0 else f'row_{k}'}; "
                    + "; ".join(f"t_{t['task_id']}" for t in row) + "; }")
     first = f"t_{rows[0][0]['task_id']}"
-    out.append(f"  tools -> {first} {attrs(label='background_run', lhead='cluster_threads', style='dashed')};")
+    out.append(f"  tools -> {first} {attrs(label='background_run', tooltip='background_run', lhead='cluster_threads', style='dashed')};")
     ids = {t["task_id"] for t in shown}
     for k, item in enumerate(snap.queue[:MAX_QUEUE_ITEMS]):
         if item["task_id"] in ids:
-            edge = attrs(label="notify" if k == 0 else None, color=QUEUE_EDGE, constraint="false")
+            edge = attrs(label="notify" if k == 0 else None, tooltip="the finished task queued this notification",
+                         color=QUEUE_EDGE, constraint="false")
             out.append(f"  t_{item['task_id']} -> q_{k} {edge};")
     return out
