@@ -33,11 +33,11 @@ def timeline_text(page) -> str:
 
 
 def lit_nodes(page) -> list[str]:
-    """Names of the diagram's highlighted nodes."""
+    """Names of the diagram's highlighted nodes (without the step key the page appends to every name)."""
     return page.evaluate(
         """(lit) => Array.from(document.querySelectorAll("[data-testid='stGraphVizChart'] g.node"))
             .filter(n => { const s = n.querySelector('path,polygon,ellipse'); return s && s.getAttribute('fill') === lit; })
-            .map(n => n.querySelector('title').textContent)""", LIT)
+            .map(n => n.querySelector('title').textContent.replace(/_\\d+$/, ''))""", LIT)
 
 
 def diagram_text(page) -> str:
