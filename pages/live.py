@@ -270,7 +270,7 @@ def _draw(v: lr.RunView) -> None:
         f"t = {trace.duration:.1f} s")
     st.markdown("##### Timeline" + (" (growing)" if v.running else ""))
     st.vega_lite_chart(timeline_chart(trace, None if v.now is not None else len(trace.events) - 1, cursor_t=v.now),
-                    width="stretch")
+                       width="stretch")
     st.vega_lite_chart(legend_chart(), width="content")
     snap = snapshot(trace, len(trace.events) - 1) if trace.events else None
     mode = str(trace.meta.get("mode", "parallel"))
