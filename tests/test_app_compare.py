@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from app_downloads import buttons_by_label, capture_downloads
+from apptest_pages import APP, open_script, page_path, plain, qp
 from streamlit.testing.v1 import AppTest
 
 from simulator import load_scenario, run_scenario
@@ -15,28 +15,11 @@ from views.chrome_trace import chrome_trace_json
 from views.session_export import session_from_dict
 from views.whatif import decode_changes, encode_changes
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "streamlit_app.py")
-PAGE = str(ROOT / "pages" / "compare.py")
+PAGE = page_path("compare")
 
 
 def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def qp(at: AppTest, key: str) -> str | None:
-    value = at.query_params.get(key)
-    return value[-1] if isinstance(value, list) else value
-
-
-def plain(markdown: str) -> str:
-    """Markdown with its backslash escapes removed (the page escapes text it did not write)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return open_script(PAGE, **params)
 
 
 def verdict(at: AppTest) -> str:

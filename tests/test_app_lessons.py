@@ -6,27 +6,17 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from apptest_pages import open_script, page_path, qp
 from streamlit.testing.v1 import AppTest
 
 from views.i18n import t
 from views.lessons import LESSON_IDS, lesson, scenario_trace
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "lessons.py")
+PAGE = page_path("lessons")
 
 
 def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def qp(at: AppTest, key: str) -> str | None:
-    """A query parameter of the page's URL (AppTest keeps some as lists)."""
-    value = at.query_params.get(key)
-    return value[0] if isinstance(value, list) else value
+    return open_script(PAGE, **params)
 
 
 def viewer_links(at: AppTest) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ import anthropic
 import httpx2
 import pytest
 from anthropic.types import Message
+from apptest_pages import APP, open_script, page_path
 from streamlit.testing.v1 import AppTest
 from stub_messages_api import message, text, tool_use
 
@@ -21,9 +22,7 @@ from simulator.trace import Trace
 
 pytestmark = pytest.mark.timeout(120)
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "streamlit_app.py")
-PAGE = str(ROOT / "pages" / "live.py")
+PAGE = page_path("live")
 TYPED_KEY = "sk-ant-typed-in-the-page-0123456789"
 
 
@@ -39,10 +38,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 
 def open_page(script: str = PAGE) -> AppTest:
-    at = AppTest.from_file(script, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_script(script)
 
 
 def all_text(at: AppTest) -> str:

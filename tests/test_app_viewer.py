@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from app_downloads import buttons_by_label, capture_downloads
+from apptest_pages import APP, ROOT, open_script, page_path, plain, qp
 from streamlit.testing.v1 import AppTest
 
 from simulator import load_scenario, run_scenario
@@ -16,24 +17,12 @@ from simulator.trace import Trace
 from views.chrome_trace import chrome_trace_json
 from views.session_export import session_from_dict
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "streamlit_app.py")
-VIEWER = str(ROOT / "pages" / "viewer.py")
-EMBED = str(ROOT / "pages" / "embed.py")
+VIEWER = page_path("viewer")
+EMBED = page_path("embed")
 
 
 def open_app(script: str = APP, **params: str) -> AppTest:
-    at = AppTest.from_file(script, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def qp(at: AppTest, key: str) -> str | None:
-    value = at.query_params.get(key)
-    return value[-1] if isinstance(value, list) else value
+    return open_script(script, **params)
 
 
 def step_of(at: AppTest) -> int:
@@ -47,11 +36,6 @@ def last(name: str, mode: str = "parallel") -> int:
 
 def texts(at: AppTest) -> str:
     return "\n".join(str(m.value) for m in [*at.markdown, *at.caption, *at.info])
-
-
-def plain(markdown: str) -> str:
-    """Markdown with its backslash escapes removed (the page escapes text it did not write)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def title(at: AppTest) -> str:
