@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import re
 import time
 from pathlib import Path
 
+from devtools.stats import percentile
+
+__all__ = ["machine_line", "md_table", "percentile", "update_section"]
+
 ROOT = Path(__file__).resolve().parent.parent
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
 
 _INTRO = """# Performance
 
-How fast and how sturdy the real `BackgroundManager` (`simulator/background.py`) is,
+How fast and how sturdy the real `BackgroundManager` (`simulator/real/background.py`) is,
 measured side by side with the lesson's original design (one thread per command,
 output captured in memory, see `benchmarks/baseline.py`) in the same run on the
 same machine. Every figure below is written by the benchmark commands themselves;
 rerun them to refresh the tables.
 
 """
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The ``q``-th percentile (0-100) by the nearest-rank method; NaN for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def machine_line(mode: str) -> str:

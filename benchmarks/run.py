@@ -1,7 +1,7 @@
 """Benchmarks: this project's BackgroundManager against the lesson's original design, in one run.
 
-    python benchmarks/run.py            # full run (a few minutes)
-    python benchmarks/run.py --quick    # under a minute
+    python -m benchmarks.run            # full run (a few minutes)
+    python -m benchmarks.run --quick    # under a minute
 
 Each measurement of a real BackgroundManager runs in a fresh Python process (one
 per implementation and round) so threads, processes and memory left by one
@@ -27,14 +27,9 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.common import machine_line, md_table, percentile, update_section  # noqa: E402
+from benchmarks.common import ROOT, machine_line, md_table, percentile, update_section
 
 IMPLS = ("project", "seed")
 LONG_SLEEP = "sleep 30"
@@ -53,7 +48,7 @@ FULL = {"rounds": 5, "short_rounds": 7, "running": 400, "run_samples": 300, "not
 # -- helpers used inside the worker processes -----------------------------------------
 def make_manager(impl: str, workdir: str) -> Any:
     if impl == "project":
-        from simulator.background import BackgroundManager
+        from simulator.real.background import BackgroundManager
 
         return BackgroundManager(workdir, timeout_s=300)
     from benchmarks.baseline import SeedBackgroundManager
@@ -292,8 +287,8 @@ def _fan_out(n: int) -> dict[str, Any]:
 
 def big_trace(min_events: int = TIMELINE_EVENTS) -> tuple[Any, float]:
     """A virtual-clock trace of a generated fan-out with at least ``min_events`` events, and its run time (s)."""
+    from simulator.runs import run_scenario
     from simulator.scenario import scenario_from_dict
-    from simulator.session import run_scenario
 
     n = max(10, min_events // 8)
     while True:
@@ -307,8 +302,8 @@ def big_trace(min_events: int = TIMELINE_EVENTS) -> tuple[Any, float]:
 
 def bench_virtual_clock(impl: str, p: dict[str, Any]) -> dict[str, Any]:
     """Simulated seconds per wall second for the multi-agent scenario under the virtual clock."""
+    from simulator.runs import run_scenario
     from simulator.scenario import load_scenario
-    from simulator.session import run_scenario
 
     sc = load_scenario("multi-agent")
     run_scenario(sc)  # warm-up
@@ -376,7 +371,7 @@ BENCHES: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
 
 
 def worker_main(bench: str, impl: str, params: dict[str, Any]) -> None:
-    from simulator.background import raise_open_file_limit
+    from simulator.real.processes import raise_open_file_limit
 
     raise_open_file_limit()  # 500 running commands hold about 1,000 descriptors in either design
     result = BENCHES[bench](impl, params)
@@ -386,7 +381,7 @@ def worker_main(bench: str, impl: str, params: dict[str, Any]) -> None:
 
 # -- the parent: run the workers, build the table ------------------------------------
 def call_worker(bench: str, impl: str, params: dict[str, Any]) -> dict[str, Any] | None:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", bench, "--impl", impl,
+    cmd = [sys.executable, "-m", "benchmarks.run", "--worker", bench, "--impl", impl,
            "--params", json.dumps(params)]
     t0 = time.perf_counter()
     try:

@@ -1,6 +1,7 @@
 """The viewer alone, for an iframe: ``/embed?scenario=multi-agent&mode=parallel&step=12`` (add ``&embed=true``)."""
 
-import ui
+from ui.embed import embed_view
+from ui.setup import require_entrypoint
 
-ui.require_entrypoint()
-ui.embed_view()
+require_entrypoint()
+embed_view()

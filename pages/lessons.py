@@ -2,57 +2,35 @@
 
 URL parameters: ``?lesson=<id>`` picks the lesson, ``?lang=en|zh`` the language.
 Every figure, step number and right answer shown here is computed from the traces
-(``views.lessons``); the words come from ``views.i18n``.
+(``lessons``); the words come from ``lessons.i18n``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-import ui
+import exports
+from lessons import LESSON_IDS, Link, Prediction, lesson, lesson_title, option_label
+from lessons.i18n import LANGS, normalize_lang, t
 from simulator.errors import SimulatorError
-from views.i18n import LANGS, normalize_lang, t
-from views.lessons import LESSON_IDS, Link, Prediction, lesson, lesson_title, option_label
-from views.timeline_image import timeline_svg_runs
+from simulator.text import one_line
+from ui.setup import require_entrypoint
+from ui.url import adopt_url, set_url
 
-ui.require_entrypoint()
+require_entrypoint()
 
 VIEWER_PAGE = "pages/viewer.py"
 
 
-def _from_url(param: str, state_key: str, parse: Callable[[str | None], str]) -> None:
-    """Adopt ``?param=`` into ``st.session_state[state_key]`` on first load or when the URL changed."""
-    raw = st.query_params.get(param)
-    seen_key = f"_url_{param}"
-    if state_key not in st.session_state or (raw is not None and raw != st.session_state.get(seen_key)):
-        st.session_state[state_key] = parse(raw)
-    st.session_state[seen_key] = raw
-
-
-def _to_url(param: str, value: str) -> None:
-    if st.query_params.get(param) != value:
-        st.query_params[param] = value
-    st.session_state[f"_url_{param}"] = value
-
-
-def _default_lang(raw: str | None) -> str:
-    if raw is None:
-        if st.session_state.get("lang") in LANGS:  # chosen earlier in this session, maybe on another page
-            return st.session_state["lang"]
-        locale = getattr(st.context, "locale", None) or ""
-        return "zh" if str(locale).lower().startswith("zh") else "en"
-    return normalize_lang(raw)
-
-
-def _lesson_id(raw: str | None) -> str:
-    if raw in LESSON_IDS:
-        return raw
-    return st.session_state.get("_lesson_last") if st.session_state.get("_lesson_last") in LESSON_IDS \
-        else LESSON_IDS[0]
+def _default_lang() -> str:
+    """The language chosen earlier in this browser session (maybe on another page), else the browser's."""
+    if st.session_state.get("lang") in LANGS:
+        return st.session_state["lang"]
+    locale = getattr(st.context, "locale", None) or ""
+    return "zh" if str(locale).lower().startswith("zh") else "en"
 
 
 def _step_to(offset: int) -> None:
@@ -114,18 +92,23 @@ def _prediction(lid: str, pred: Prediction, lang: str) -> None:
 
 
 def main() -> None:
-    _from_url("lang", "lang_choice", _default_lang)
-    _from_url("lesson", "lesson_choice", _lesson_id)
+    adopt_url("lang", "lang_choice", normalize_lang)
+    if st.session_state.get("lang_choice") not in LANGS:
+        st.session_state["lang_choice"] = _default_lang()
+    adopt_url("lesson", "lesson_choice", lambda raw: raw if raw in LESSON_IDS else None)
+    if st.session_state.get("lesson_choice") not in LESSON_IDS:
+        last = st.session_state.get("_lesson_last")
+        st.session_state["lesson_choice"] = last if last in LESSON_IDS else LESSON_IDS[0]
     with st.sidebar:
         lang = st.radio("Language / 语言", list(LANGS), format_func=LANGS.get, key="lang_choice",
                         horizontal=True)
     st.session_state["lang"] = lang  # shared with other pages: t(key, st.session_state.get("lang", "en"))
-    _to_url("lang", lang)
+    set_url(lang=lang)
     with st.sidebar:
         lid = st.radio(t("nav.choose", lang), LESSON_IDS, format_func=lambda i: lesson_title(i, lang),
                        key="lesson_choice")
     st.session_state["_lesson_last"] = lid
-    _to_url("lesson", lid)
+    set_url(lesson=lid)
 
     st.title(t("page.title", lang))
     st.caption(t("page.intro", lang))
@@ -135,7 +118,7 @@ def main() -> None:
     try:
         view = lesson(lid)
     except (SimulatorError, ValueError, KeyError, IndexError) as exc:
-        st.error(t("error.lesson", lang, error=" ".join(str(exc).split())))
+        st.error(t("error.lesson", lang, error=one_line(exc)))
         return
     fmt = {**view.fmt, "scenario": view.scenario}
     st.markdown(t(f"lesson.{lid}.body", lang, **fmt))
@@ -158,7 +141,7 @@ def main() -> None:
         st.caption(t("code.caption", lang))
         st.code(view.code, language=None, wrap_lines=True)
     if view.timeline:
-        svg = timeline_svg_runs(view.timeline, width=900, step=view.timeline_step, lang=lang)
+        svg = exports.svg.timeline_svg_runs(view.timeline, width=900, step=view.timeline_step, lang=lang)
         st.image(svg, caption=t("timeline.caption", lang, scenario=view.scenario), width="stretch")
 
     st.subheader(t("section.predict", lang))

@@ -1,20 +1,25 @@
-"""Step through one session: the timeline, the state diagram and the queue at every drain point."""
+"""Step through one run: the timeline, the state diagram and the queue at every drain point."""
 
 import streamlit as st
 
-import ui
+from ui.pickers import MODE_LABELS, choose_mode, choose_source
+from ui.runs import source_trace
+from ui.setup import require_entrypoint
+from ui.stepper import step_viewer, steps_words
+from ui.text import clock_words, md_plain, md_safe
+from ui.url import set_url
 
-ui.require_entrypoint()
+require_entrypoint()
 
-source = ui.choose_source(allow_trace=True)
-mode = ui.choose_mode(source)
-trace = ui.source_trace(source, mode)
-ui.set_url(t=None, changes=None)  # Compare's parameters
+source = choose_source(allow_trace=True)
+mode = choose_mode(source)
+trace = source_trace(source, mode)
+set_url(t=None, changes=None)  # Compare's parameters
 
-st.title(ui.md_plain(source.title))
-st.caption(f"{ui.MODE_LABELS.get(mode, ui.md_plain(mode))} harness · {source.kind} **{ui.md_plain(source.name)}** · "
-           f"{trace.duration:.1f} s of {ui.clock_words(trace)} time in {ui.steps_words(trace)}")
-ui.intro(
+st.title(md_plain(source.title))
+st.caption(f"{MODE_LABELS.get(mode, md_plain(mode))} harness · {source.kind} **{md_plain(source.name)}** · "
+           f"{trace.duration:.1f} s of {clock_words(trace)} time in {steps_words(trace)}")
+st.markdown(
     "The top row of the timeline is the **main thread** running the agent loop; every row below it is a "
     "**background thread** running one shell command. Step through and watch `background_run` hand a slow "
     "command to a thread and return at once, so the main thread keeps calling the model instead of waiting. "
@@ -28,5 +33,5 @@ ui.intro(
 description = source.scenario.description if source.scenario is not None else ""
 if description:
     with st.expander("About this session"):
-        st.markdown(ui.md_safe(description))
-ui.step_viewer(trace, source.key, source=source)
+        st.markdown(md_safe(description))
+step_viewer(trace, source.key, source=source)

@@ -1,13 +1,13 @@
 """Regenerate ``fixtures/recordings/rec-try-*.json``: the seed's three try-it prompts, recorded.
 
-Each prompt runs as a live session (real commands, real clock) in a fresh
+Each prompt runs as a live run (real commands, real clock) in a fresh
 temporary work directory. The model is a stand-in that reads the conversation
 and makes the choices a Claude model typically makes for that prompt, waiting a
 realistic time before each answer; its text follows what actually happened
 (which tasks have finished, what pytest printed). Run from the repository root:
 
-    python scripts/make_recordings.py            # all three
-    python scripts/make_recordings.py three-sleeps
+    python -m scripts.make_recordings            # all three
+    python -m scripts.make_recordings three-sleeps
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from simulator.model import ModelTurn
+from simulator.privacy import command_env, save_json
+from simulator.recording import recording_from_trace, task_outcomes
+from simulator.runs import RealRun, run_scenario
+from simulator.scenario import FIXTURES, scenario_from_dict
+from simulator.scripted_model import seen_commands
 
-from simulator.models import ModelTurn, seen_commands  # noqa: E402
-from simulator.recording import command_env, recording_from_trace, save_json, task_outcomes  # noqa: E402
-from simulator.scenario import scenario_from_dict  # noqa: E402
-from simulator.session import LiveSession, run_scenario  # noqa: E402
-
-OUT = ROOT / "fixtures" / "recordings"
+OUT = FIXTURES / "recordings"
 MODEL_NAME = "scripted-stand-in"
 NOTE = ("Recorded with real commands and the real clock in a temporary work directory. No API access was "
         "available when it was made, so the model is a scripted stand-in that makes the choices a Claude model "
@@ -252,14 +251,14 @@ def record(key: str) -> dict[str, Any]:
             (workdir / rel).parent.mkdir(parents=True, exist_ok=True)
             (workdir / rel).write_text(text, encoding="utf-8")
         model = StandIn(key, job["decide"], job["latencies"])
-        session = LiveSession(model, job["prompt"], workdir, mode="parallel", timeout_s=120.0,
-                              max_concurrent=8, end_wait_s=120.0, env=command_env(),
-                              meta={"llm": "scripted", "model": MODEL_NAME})
-        reason = session.start()
+        run = RealRun(model, job["prompt"], workdir, mode="parallel", timeout_s=120.0,
+                      max_concurrent=8, end_wait_s=120.0, env=command_env(),
+                      meta={"llm": "scripted", "model": MODEL_NAME})
+        reason = run.start()
         if reason != "end_turn":
-            raise SystemExit(f"{key}: the session ended with {reason!r}")
-        data = recording_from_trace(session.trace, prompt=job["prompt"],
-                                    commands_measured=task_outcomes(session.bg), model_name=MODEL_NAME,
+            raise SystemExit(f"{key}: the run ended with {reason!r}")
+        data = recording_from_trace(run.trace, prompt=job["prompt"],
+                                    commands_measured=task_outcomes(run.bg), model_name=MODEL_NAME,
                                     llm_kind="scripted", note=NOTE, name=f"rec-try-{key}", title=job["title"],
                                     summary=job["summary"], description=job["description"], files=job["files"], workdir=workdir)
     data["tags"] = ["recording", "try-it"]
@@ -271,7 +270,7 @@ def record(key: str) -> dict[str, Any]:
     path = OUT / f"rec-try-{key}.json"
     save_json(data, path)
     path.chmod(0o644)
-    print(f"wrote {path.relative_to(ROOT)}: {len(data['turns'])} turns, {session.trace.duration:.1f} s")
+    print(f"wrote {path.relative_to(FIXTURES.parent)}: {len(data['turns'])} turns, {run.trace.duration:.1f} s")
     return data
 
 

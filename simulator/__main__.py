@@ -1,7 +1,7 @@
-"""``python -m simulator``: see ``simulator/cli.py``."""
+"""``python -m simulator``: the command line's entry script (the CLI itself lives in ``cli/``)."""
 
 import sys
 
-from .cli import main
+from cli import main
 
 sys.exit(main())

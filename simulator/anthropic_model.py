@@ -14,9 +14,10 @@ import os
 import time
 from typing import Any
 
-from .environ_guard import hide_api_keys
 from .errors import ModelError
-from .models import ModelTurn
+from .model import ModelTurn
+from .real.environ_guard import hide_api_keys
+from .text import one_line
 
 MODEL_ENV = "S08_MODEL"
 DEFAULT_MODEL = "claude-sonnet-4-6"
@@ -35,11 +36,6 @@ def default_model_name() -> str:
 def key_in_environment() -> bool:
     """Whether the environment holds a static credential the SDK will use."""
     return bool(os.environ.get(KEY_ENV, "").strip() or os.environ.get("ANTHROPIC_AUTH_TOKEN", "").strip())
-
-
-def _one_line(text: str, limit: int = 240) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _block_dict(block: Any) -> dict[str, Any]:
@@ -114,7 +110,7 @@ class AnthropicModel:
             except anthropic.AnthropicError as exc:  # e.g. a credentials profile that cannot be read
                 if not (self._api_key or key_in_environment()):
                     raise ModelError(NO_KEY_MESSAGE) from None
-                raise ModelError(f"Cannot set up the Anthropic client: {_one_line(self._scrub(str(exc)))}") from None
+                raise ModelError(f"Cannot set up the Anthropic client: {one_line(self._scrub(str(exc)), 240)}") from None
             if client.api_key is None and client.auth_token is None and client.credentials is None:
                 raise ModelError(NO_KEY_MESSAGE)
             self._client = client
@@ -152,7 +148,7 @@ class AnthropicModel:
 
     def describe_error(self, exc: BaseException) -> str:
         """One line for an SDK error: what happened and what to do."""
-        return _one_line(self._scrub(self._describe(exc)), 300)
+        return one_line(self._scrub(self._describe(exc)), 300)
 
     def _describe(self, exc: BaseException) -> str:
         import anthropic
@@ -164,7 +160,7 @@ class AnthropicModel:
         if isinstance(exc, anthropic.APIStatusError):
             status = exc.status_code
             detail = getattr(exc, "api_message", None) or ""
-            detail = f" ({_one_line(detail, 120)})" if detail else ""
+            detail = f" ({one_line(detail, 120)})" if detail else ""
             if isinstance(exc, anthropic.AuthenticationError):
                 return f"The Anthropic API rejected the API key (401){detail}: check {KEY_ENV}."
             if isinstance(exc, anthropic.PermissionDeniedError):

@@ -13,28 +13,26 @@ Everything the loop does is recorded as trace events (see ``trace.py``).
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any
 
+from .conversation import Conversation
+from .drain import DRAIN_POLICIES, EVERY_CALL, drain, drains_now
 from .errors import ModelError, UnsafeCommandError
-from .models import Model, ModelTurn
-from .notifications import injection_text
+from .model import Model, ModelTurn
+from .modes import MODES, PARALLEL
+from .notifications import started_task_id
 from .tools import SYSTEM_PROMPT, TOOLS
 from .trace import TraceRecorder
-
-MODES = ("parallel", "serial")
-DRAIN_POLICIES = ("every_call", "when_idle")
-_STARTED = re.compile(r"^Background task ([0-9a-f]{8}) started")
 
 
 @dataclass
 class LoopSettings:
     """How the harness behaves; every field has the seed's default."""
 
-    mode: str = "parallel"
-    drain_policy: str = "every_call"  # or "when_idle": drain only when the model has ended its turn
+    mode: str = PARALLEL
+    drain_policy: str = EVERY_CALL  # see drain.py
     end_wait_s: float = 600.0  # how long to wait for running tasks after the model ends its turn
     max_model_calls: int = 60
 
@@ -63,40 +61,25 @@ class AgentLoop:
         self.rec = recorder
         self.settings = settings or LoopSettings()
         self.system = system
-        self.messages: list[dict[str, Any]] = []
+        self.conversation = Conversation()
         self.calls = 0
         self.stop_requested = False
         self.end_reason = ""
         self._kill_lock = threading.Lock()
 
-    # -- messages -------------------------------------------------------------------
-    def _append(self, role: str, content: list[dict[str, Any]], injected: bool = False) -> dict[str, Any]:
-        self.messages.append({"role": role, "content": list(content)})  # a copy: later extends must not
-        op = {"op": "append", "role": role, "content": content}  # reach back into recorded events
-        if injected:
-            op["injected"] = True
-        return op
-
-    def _extend_last(self, content: list[dict[str, Any]], injected: bool = False) -> dict[str, Any]:
-        self.messages[-1]["content"].extend(content)
-        op = {"op": "extend", "role": self.messages[-1]["role"], "content": content}
-        if injected:
-            op["injected"] = True
-        return op
-
     # -- the loop ----------------------------------------------------------------------
     def run(self, prompt: str) -> str:
         """Run until the model is done (or something stops it); returns the end reason."""
-        parallel = self.settings.mode == "parallel"
-        op = self._append("user", [{"type": "text", "text": prompt}])
+        parallel = self.settings.mode == PARALLEL
+        op = self.conversation.append("user", [{"type": "text", "text": prompt}])
         self.rec.emit("session_start", prompt=prompt, mode=self.settings.mode, msg=op)
         idle = False
         try:
             while True:
                 if self.stop_requested:
                     return self._end("stopped", "The run was stopped by the user.")
-                if parallel and (self.settings.drain_policy == "every_call" or idle):
-                    self._drain()
+                if parallel and drains_now(self.settings.drain_policy, idle):
+                    drain(self.bg, self.conversation, self.rec)
                 idle = False
                 if self.calls >= self.settings.max_model_calls:
                     return self._end("max_model_calls",
@@ -124,34 +107,17 @@ class AgentLoop:
         except ModelError as exc:
             return self._end("model_error", str(exc), error=True)
 
-    def _drain(self) -> None:
-        before = self.bg.queue_snapshot()
-        notes = self.bg.drain_notifications() if before else []
-        after = self.bg.queue_snapshot()
-        self.rec.emit("drain", queue_before=notes or before, queue_after=after,
-                      delivered=[n["task_id"] for n in notes])
-        if not notes:
-            return
-        text = injection_text(notes)
-        block = [{"type": "text", "text": text}]
-        last = self.messages[-1] if self.messages else None
-        if last and last["role"] == "user":
-            op = self._extend_last(block, injected=True)
-        else:
-            op = self._append("user", block, injected=True)
-        self.rec.emit("inject", text=text, task_ids=[n["task_id"] for n in notes], msg=op)
-
     def _call_model(self) -> ModelTurn | None:
         self.calls += 1
-        self.rec.emit("model_start", call=self.calls, message_count=len(self.messages))
+        self.rec.emit("model_start", call=self.calls, message_count=len(self.conversation))
         if hasattr(self.model, "pending_tasks"):  # scripted models answer like a real one would
-            parallel = self.settings.mode == "parallel"
+            parallel = self.settings.mode == PARALLEL
             self.model.pending_tasks = self.bg.pending() + len(self.bg.queue_snapshot()) if parallel else 0
             self.model.mode = self.settings.mode
-        turn = self.model.respond(self.messages, TOOLS, self.system)
+        turn = self.model.respond(self.conversation.messages, TOOLS, self.system)
         if getattr(self.clock, "virtual", False) and turn.latency_s:
             self.clock.sleep(turn.latency_s)
-        op = self._append("assistant", turn.content)
+        op = self.conversation.append("assistant", turn.content)
         self.rec.emit("model_end", call=self.calls, stop_reason=turn.stop_reason, content=turn.content,
                       synthetic=turn.synthetic or None, usage=turn.usage, msg=op)
         return turn
@@ -167,7 +133,7 @@ class AgentLoop:
             block: dict[str, Any] = {"type": "tool_result", "tool_use_id": use["id"], "content": text}
             if is_error:
                 block["is_error"] = True
-            op = self._append("user", [block]) if first else self._extend_last([block])
+            op = self.conversation.append("user", [block]) if first else self.conversation.extend_last([block])
             first = False
             self.rec.emit("tool_end", tool=use["name"], tool_use_id=use["id"], result=text,
                           is_error=is_error or None, msg=op)
@@ -175,7 +141,7 @@ class AgentLoop:
     def _run_tool(self, use: dict[str, Any]) -> tuple[str, bool]:
         name = use.get("name", "")
         args = use.get("input") if isinstance(use.get("input"), dict) else {}
-        parallel = self.settings.mode == "parallel"
+        parallel = self.settings.mode == PARALLEL
         blocking = name == "bash" or (name == "background_run" and not parallel)
         self.rec.emit("tool_start", tool=name, tool_use_id=use.get("id"), input=args,
                       blocking=blocking or None)
@@ -188,11 +154,11 @@ class AgentLoop:
                     result = self.runtime.run_command(command)
                     return result.text, False
                 text = self.bg.run(command)
-                m = _STARTED.match(text)
-                if not m:
+                task_id = started_task_id(text)
+                if task_id is None:
                     self.rec.emit("refused", tool=name, command=command, reason=text)
                     return text, True
-                self.rec.emit("spawn", task_id=m.group(1), command=command)
+                self.rec.emit("spawn", task_id=task_id, command=command)
                 if getattr(self.clock, "virtual", False):
                     self.clock.advance_to(self.clock.now())  # a free slot starts the task right away
                 return text, False
@@ -233,7 +199,6 @@ class AgentLoop:
         self.kill_pending("session ended")
         self.rec.emit("session_end", reason=reason, message=message, model_calls=self.calls)
         return reason
-
 
     def kill_pending(self, reason: str) -> None:
         """Kill every task still queued or running, recording one ``kill`` event each (any thread)."""

@@ -5,7 +5,10 @@ Shared by the real and the virtual BackgroundManager so both speak the same word
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from .text import one_line
 
 #: Task statuses. ``queued`` appears only with a concurrency limit;
 #: ``interrupted`` only for tasks found running after a restart.
@@ -52,7 +55,7 @@ def make_notification(task_id: str, status: str, command: str, result: str, exit
 
 def notification_line(n: dict[str, Any]) -> str:
     """``[bg:<id>] <status>: <preview>`` on one line (newlines in the preview are flattened)."""
-    preview = " ".join(str(n.get("result", "")).split())
+    preview = one_line(n.get("result", ""))
     return f"[bg:{n['task_id']}] {n['status']}: {preview}"
 
 
@@ -62,9 +65,18 @@ def injection_text(notifications: list[dict[str, Any]]) -> str:
     return f"<background-results>\n{lines}\n</background-results>"
 
 
+_STARTED = re.compile(r"^Background task ([0-9a-f]{8}) started")
+
+
 def started_text(task_id: str, command: str) -> str:
     """What ``background_run`` returns at once."""
     return f"Background task {task_id} started: {command[:COMMAND_LIMIT]}"
+
+
+def started_task_id(text: str) -> str | None:
+    """The task id in a ``background_run`` result that started a task (None for any other text)."""
+    m = _STARTED.match(text)
+    return m.group(1) if m else None
 
 
 def check_text(tasks: dict[str, dict[str, Any]], task_id: str | None = None) -> str:

@@ -17,87 +17,29 @@ skipped when nothing is left to wait for.
 from __future__ import annotations
 
 import copy
-import json
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .models import seen_commands
+from .modes import PARALLEL
 from .notifications import RESULT_LIMIT
+from .privacy import privacy_replacements, scrub
 from .scenario import SCENARIO_FORMAT, SCENARIO_VERSION, SETTINGS
-from .storage import atomic_write_text
+from .scripted_model import seen_commands
 from .tools import TOOL_NAMES
 from .trace import Trace
 
 if TYPE_CHECKING:
-    from .background import BackgroundManager
+    from .real.background import BackgroundManager
 
 _BLOCK_TYPES = ("text", "tool_use", "thinking", "redacted_thinking", "server_tool_use", "web_search_tool_result")
 _COMMAND_TOOLS = ("bash", "background_run")
 _FILE_TOOLS = ("read_file", "write_file", "edit_file")
 _EXIT = re.compile(r"^\[exit code (-?\d+)\]\n?")
 _TRUNCATED = re.compile(r"\n\.\.\. \(output truncated: (\d+) bytes in all\)$")
-_SECRET_NAME = re.compile(r"(API_KEY|AUTH_TOKEN|TOKEN|SECRET|PASSWORD)", re.I)
 #: Exit code kept for a task that was killed (SIGKILL, as Python reports it).
 KILLED_EXIT = -9
-REDACTED = "[redacted]"
-
-
-# -- secrets and paths -------------------------------------------------------------------
-def secret_values(env: dict[str, str] | None = None) -> list[str]:
-    """Values of environment variables that look like credentials (API keys, tokens...)."""
-    env = os.environ if env is None else env
-    names = [k for k in env if k.startswith("ANTHROPIC_API_KEY") or k == "ANTHROPIC_AUTH_TOKEN"
-             or _SECRET_NAME.search(k)]
-    return sorted({env[k] for k in names if len(env[k]) >= 8}, key=len, reverse=True)
-
-
-def command_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for commands an LLM chose: ours, minus every credential-like variable."""
-    env = dict(os.environ if env is None else env)
-    return {k: v for k, v in env.items() if not (k.startswith("ANTHROPIC_") or _SECRET_NAME.search(k))}
-
-
-def scrub(data: Any, replacements: dict[str, str]) -> Any:
-    """A copy of JSON data with every string (keys too) rewritten by ``replacements``."""
-    pairs = sorted(((k, v) for k, v in replacements.items() if k), key=lambda kv: len(kv[0]), reverse=True)
-    if not pairs:
-        return copy.deepcopy(data)
-
-    def fix(s: str) -> str:
-        for old, new in pairs:
-            if old in s:
-                s = s.replace(old, new)
-        return s
-
-    def walk(x: Any) -> Any:
-        if isinstance(x, str):
-            return fix(x)
-        if isinstance(x, dict):
-            return {fix(k) if isinstance(k, str) else k: walk(v) for k, v in x.items()}
-        if isinstance(x, list):
-            return [walk(v) for v in x]
-        return x
-
-    return walk(data)
-
-
-def privacy_replacements(workdir: str | Path | None = None, secrets: list[str] | None = None) -> dict[str, str]:
-    """What ``scrub`` replaces before anything is written: credentials, and the work directory path."""
-    out = {s: REDACTED for s in (secret_values() if secrets is None else secrets)}
-    if workdir is not None:
-        for p in {str(Path(workdir)), str(Path(workdir).resolve())}:
-            if len(p) > 1:
-                out[p] = "<workdir>"
-    return out
-
-
-def save_json(data: Any, path: str | Path, *, workdir: str | Path | None = None) -> None:
-    """Write JSON atomically, with credentials and the work directory path scrubbed."""
-    clean = scrub(data, privacy_replacements(workdir))
-    atomic_write_text(Path(path), json.dumps(clean, ensure_ascii=False, indent=1) + "\n")
 
 
 # -- measured outcomes ----------------------------------------------------------------------
@@ -215,7 +157,7 @@ def recording_from_trace(trace: Trace, *, prompt: str | None = None,
     ``workdir`` path are scrubbed from the result.
     """
     meta = trace.meta or {}
-    mode = meta.get("mode", "parallel")
+    mode = meta.get("mode", PARALLEL)
     settings_in = meta.get("settings") or {}
     timeout_s = float(settings_in.get("timeout_s", SETTINGS["timeout_s"][1]))
     events = trace.events
@@ -281,7 +223,7 @@ def recording_from_trace(trace: Trace, *, prompt: str | None = None,
             delivered.update(ev.get("delivered") or [])
         elif kind == "model_start":
             start_ev = ev
-            pending_at_start = len(spawned - delivered) if mode == "parallel" else 0
+            pending_at_start = len(spawned - delivered) if mode == PARALLEL else 0
         elif kind == "model_end" and start_ev is not None:
             if ev.get("synthetic"):  # a waiting turn a replayed script made up: not a decision
                 start_ev = None

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .commands import Outcome
+from .drain import DRAIN_POLICIES
 from .errors import InputError
-from .loop import DRAIN_POLICIES, MODES
-from .models import ScriptTurn
+from .modes import MODES
+from .scripted_model import ScriptTurn
 from .storage import parse_json, read_json
 from .tools import TOOL_NAMES
-from .virtual import Outcome
+from .trace import TRACE_FORMAT
 
 SCENARIO_FORMAT = "s08-scenario"
 SCENARIO_VERSION = 1
@@ -162,7 +164,7 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
         raw = copy.deepcopy(data)
     except RecursionError:
         raise _fail(source, "is nested too deeply") from None
-    if data.get("format") == "s08-trace":
+    if data.get("format") == TRACE_FORMAT:
         raise _fail(source, "is a trace, not a scenario or recording")
     if data.get("format") != SCENARIO_FORMAT:
         raise _fail(source, f"not a scenario (format is {data.get('format')!r}, expected {SCENARIO_FORMAT!r})")

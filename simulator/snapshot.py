@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .explain import explain
+from .describe import event_sentence
+from .modes import PARALLEL
 from .trace import Trace
 from .trace_index import PHASE_AFTER
 
@@ -99,7 +100,7 @@ def snapshot(trace: Trace, step: int) -> Snapshot:
         prev = idx.prev_drain(step)
         drain = trace.events[prev] if prev is not None else None
     return Snapshot(step=step, total=len(trace.events), t=ev["t"], event=ev, phase=phase, main_event=main_ev,
-                    tasks=tasks, queue=queue, messages=messages, explanation=explain(trace, ev),
+                    tasks=tasks, queue=queue, messages=messages, explanation=event_sentence(ev, trace.meta.get("mode", PARALLEL)),
                     drain=drain, inject=inject)
 
 
@@ -121,8 +122,3 @@ def _messages(trace: Trace, seqs: list[int]) -> list[dict[str, Any]]:
         if op.get("injected"):
             out[-1]["injected"] = out[-1]["injected"] + list(range(start, start + len(blocks)))
     return out
-
-
-def api_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Messages as the Messages API takes them (without the viewer's markers)."""
-    return [{"role": m["role"], "content": m["content"]} for m in messages]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .describe import target
 from .trace import Trace, task_lane
 
 
@@ -29,8 +30,7 @@ def spans(trace: Trace) -> list[dict[str, Any]]:
             s.update(end=t, end_seq=seq, status="synthetic" if ev.get("synthetic") else ev.get("stop_reason"))
             out.append(s)
         elif kind == "tool_start":
-            args = ev.get("input") or {}
-            what = args.get("command") or args.get("path") or args.get("task_id") or ""
+            what = target(ev.get("input"))
             open_main["tool"] = {"lane": "main", "kind": "blocked" if ev.get("blocking") else "tool", "start": t,
                                  "seq": seq, "label": f"{ev.get('tool')} {what}".strip(), "tool": ev.get("tool")}
         elif kind == "tool_end" and "tool" in open_main:

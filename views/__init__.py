@@ -1,5 +1,6 @@
-"""Pure views of a trace: chart specs, Graphviz DOT, table rows, what-if edits.
+"""Pure views of a trace: chart specs, Graphviz DOT, table rows and verdict sentences.
 
-Nothing here imports Streamlit; every function takes plain data (a Trace, a
-Snapshot, a scenario dict) and returns plain data, so it is tested on its own.
+Nothing here imports Streamlit or runs the engine: every function takes plain data
+(a Trace, a Snapshot, a scenario dict, figures) and returns plain data, so it is
+tested on its own.
 """

@@ -7,17 +7,12 @@ hint, from one more virtual run), never from numbers written in advance.
 from __future__ import annotations
 
 import bisect
-import copy
-from collections.abc import Callable
 from typing import Any
 
 from simulator.metrics import metrics
-from simulator.scenario import scenario_from_dict
-from simulator.session import run_scenario
 from simulator.spans import spans
+from simulator.text import one_line
 from simulator.trace import Trace
-
-from .timeline import short
 
 #: (key, label, unit) of the figures shown side by side.
 ROWS = (
@@ -72,7 +67,7 @@ def delay_rows(trace: Trace) -> list[dict[str, Any]]:
     finished = {ev["task_id"]: ev["t"] for ev in trace.events if ev["kind"] == "finish"}
     rows = []
     for task_id, delay in m["delivery_delays"].items():
-        rows.append({"task": task_id, "command": short(cmd.get(task_id, ""), 50),
+        rows.append({"task": task_id, "command": one_line(cmd.get(task_id, ""), 50),
                      "finished (s)": round(finished.get(task_id, 0.0), 3),
                      "delivered (s)": round(finished.get(task_id, 0.0) + delay, 3), "wait (s)": round(delay, 3)})
     return rows
@@ -101,21 +96,21 @@ def _free_work(trace: Trace) -> tuple[float | None, list[str]]:
     return first_block, work
 
 
-def _queued_seconds(trace: Trace) -> float:
+def queued_seconds(trace: Trace) -> float:
     """The longest time one task waited for a free worker slot."""
     return max([s["end"] - s["start"] for s in spans(trace) if s["kind"] == "queued"] + [0.0])
 
 
-def concurrency_hint(data: dict[str, Any], parallel_trace: Trace,
-                     runner: Callable[[Any, str], Trace] = run_scenario) -> dict[str, Any] | None:
-    """If tasks waited for a worker slot, the parallel total with one more slot: ``{limit, new_limit, wall_s}``."""
+def concurrency_hint(data: dict[str, Any], parallel_trace: Trace, wider_trace: Trace | None) -> dict[str, Any] | None:
+    """If tasks waited for a worker slot, the parallel total with one more slot: ``{limit, new_limit, wall_s}``.
+
+    ``wider_trace`` is the parallel run of the scenario with one more slot
+    (``simulator.whatif.with_one_more_slot``), or None when there is none.
+    """
     limit = (data.get("settings") or {}).get("max_concurrent")
-    if limit is None or _queued_seconds(parallel_trace) <= 0:
+    if limit is None or wider_trace is None or queued_seconds(parallel_trace) <= 0:
         return None
-    changed = copy.deepcopy(data)
-    changed.setdefault("settings", {})["max_concurrent"] = limit + 1
-    trace = runner(scenario_from_dict(changed, "what-if"), "parallel")
-    return {"limit": limit, "new_limit": limit + 1, "wall_s": metrics(trace)["wall_s"]}
+    return {"limit": limit, "new_limit": limit + 1, "wall_s": metrics(wider_trace)["wall_s"]}
 
 
 def verdict(data: dict[str, Any], serial_trace: Trace, parallel_trace: Trace,
@@ -136,7 +131,7 @@ def verdict(data: dict[str, Any], serial_trace: Trace, parallel_trace: Trace,
     if longest and longest[1] > 0:
         cmd, dur = longest
         if wp <= dur * 1.15:
-            out.append(f"The parallel run is close to the {dur:.0f} s of its longest command (`{short(cmd, 40)}`): "
+            out.append(f"The parallel run is close to the {dur:.0f} s of its longest command (`{one_line(cmd, 40)}`): "
                        "no harness can finish before that command does.")
     bs, bp = s["main_blocked_s"], p["main_blocked_s"]
     if bs > 0 or bp > 0:
@@ -150,15 +145,15 @@ def verdict(data: dict[str, Any], serial_trace: Trace, parallel_trace: Trace,
         if p["tasks"] and first_block is not None and first_block > 1.0:
             sentence = f"In parallel the main thread is not blocked during the first {first_block:.0f} s"
             if work:
-                names = ", ".join(dict.fromkeys(short(w, 40) for w in work))
+                names = ", ".join(dict.fromkeys(one_line(w, 40) for w in work))
                 sentence += f": while the background tasks run it does other work ({names})"
             out.append(sentence + ".")
         elif p["tasks"] and first_block is None and work:
-            names = ", ".join(dict.fromkeys(short(w, 40) for w in work))
+            names = ", ".join(dict.fromkeys(one_line(w, 40) for w in work))
             out.append(f"While the background tasks run, the parallel main thread does other work ({names}) "
                        "instead of waiting.")
     if hint:
-        queued = _queued_seconds(parallel_trace)
+        queued = queued_seconds(parallel_trace)
         gain = wp - hint["wall_s"]
         line = (f"The worker pool allows {hint['limit']} task{'s' if hint['limit'] != 1 else ''} at a time "
                 f"(max_concurrent = {hint['limit']}), so a background task waited up to {_secs(queued)} for a free slot.")
@@ -177,7 +172,7 @@ def verdict(data: dict[str, Any], serial_trace: Trace, parallel_trace: Trace,
             worst = max(late, key=late.get)
             cmd = next((lane.get("command", "") for lane in parallel_trace.lanes if lane["id"] == f"bg:{worst}"), "")
             out.append(f"{len(late)} result{'s' if len(late) != 1 else ''} had to wait in the queue: "
-                       f"`{short(cmd, 40)}` finished {_secs(late[worst])} before the next drain delivered it, "
+                       f"`{one_line(cmd, 40)}` finished {_secs(late[worst])} before the next drain delivered it, "
                        "because the loop only drains before a model call.")
         else:
             out.append("Every background result reached the model the moment it finished: "

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from exports.palette import LIGHT_FILLS, MAIN_COLORS, STATUS_COLORS
 from simulator.snapshot import Snapshot
-
-from .colors import LIGHT_FILLS, MAIN_COLORS, STATUS_COLORS
-from .timeline import short
+from simulator.text import one_line
 
 HIGHLIGHT = "#fde047"  # the loop's current phase
 HIGHLIGHT_EDGE = "#a16207"
@@ -75,7 +74,7 @@ def _tool_detail(ev: dict[str, Any] | None) -> str:
         return ""
     args = ev.get("input") or {}
     what = args.get("command") or args.get("path") or args.get("task_id") or ""
-    return short(f"{ev.get('tool', '')} {what}".strip(), 30)
+    return one_line(f"{ev.get('tool', '')} {what}".strip(), 30)
 
 
 def _blocking(snap: Snapshot) -> bool:
@@ -114,7 +113,7 @@ def loop_labels(snap: Snapshot, serial: bool) -> dict[str, str]:
         labels["drain"] = (f"1. drain the queue\n{n} result{'s' if n != 1 else ''} injected" if n
                            else "1. drain the queue\n(empty: nothing to inject)")
     elif kind == "session_end":
-        labels["end"] = "session ends\n" + short(str(ev.get("reason", "")), 20)
+        labels["end"] = "session ends\n" + one_line(str(ev.get("reason", "")), 20)
     return labels
 
 
@@ -205,7 +204,7 @@ def _queue(snap: Snapshot) -> list[str]:
     for k, item in enumerate(items[:MAX_QUEUE_ITEMS]):
         code = item.get("exit_code")
         label = f"bg:{item['task_id']} {item.get('status')}" + (f" (exit {code})" if code not in (None, 0) else "")
-        label += "\n" + short(item.get("command", ""), 26)
+        label += "\n" + one_line(item.get("command", ""), 26)
         color = STATUS_COLORS.get(item.get("status") or "", "#94a3b8")
         full = f"[bg:{item['task_id']}] {item.get('status')}: {item.get('command', '')}"
         out.append(f"    {node(f'q_{k}', label=label, tooltip=full, fillcolor=QUEUE_FILL, color=color, penwidth='2')}")
@@ -248,7 +247,7 @@ def _threads(snap: Snapshot) -> list[str]:
                 state += " · delivered"
             elif status not in ("queued", "running", "spawned"):
                 state += " · in queue"
-            label = f"{short(task.get('command', ''), 22 if small else 28)}\n{state}"
+            label = f"{one_line(task.get('command', ''), 22 if small else 28)}\n{state}"
             fill = STATUS_COLORS.get(status, "#94a3b8")
             out.append("    " + node(
                 f"t_{task['task_id']}", label=label, tooltip=f"{task.get('command', '')}\n{state}", fillcolor=fill, color=fill, fontcolor="#1f2937" if status in LIGHT_FILLS else "white",

@@ -11,9 +11,8 @@ from typing import Any
 
 from simulator.notifications import check_text
 from simulator.snapshot import Snapshot
+from simulator.text import one_line
 from simulator.trace import Trace
-
-from .timeline import short
 
 PREVIEW_CHARS = 160
 BLOCK_CHARS = 600
@@ -55,8 +54,8 @@ def step_caption(snap: Snapshot) -> str:
 def queue_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Queue items as table rows, oldest first."""
     return [{"task": f"bg:{i['task_id']}", "status": i.get("status"),
-             "exit code": i.get("exit_code"), "command": short(i.get("command", ""), 60),
-             "result (preview)": short(i.get("result") or "", PREVIEW_CHARS)} for i in items]
+             "exit code": i.get("exit_code"), "command": one_line(i.get("command", ""), 60),
+             "result (preview)": one_line(i.get("result") or "", PREVIEW_CHARS)} for i in items]
 
 
 def drain_panel(trace: Trace, step: int) -> dict[str, Any] | None:
@@ -84,7 +83,7 @@ def task_rows(snap: Snapshot) -> list[dict[str, Any]]:
     rows = []
     for t in snap.tasks:
         rows.append({"task": t["task_id"], "status": t.get("status"), "exit code": t.get("exit_code"),
-                     "command": short(t.get("command", ""), 60),
+                     "command": one_line(t.get("command", ""), 60),
                      "started (s)": t.get("started_t"), "finished (s)": t.get("finished_t"),
                      "delivered": bool(t.get("delivered"))})
     return rows
@@ -100,10 +99,10 @@ def check_output(snap: Snapshot) -> str:
 
 def _compact_input(args: Any) -> str:
     if not isinstance(args, dict):
-        return short(json.dumps(args, ensure_ascii=False), 120)
+        return one_line(json.dumps(args, ensure_ascii=False), 120)
     parts = []
     for key, value in args.items():
-        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(short(value, 80))
+        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(one_line(value, 80))
         parts.append(f"{key}={text}")
     return ", ".join(parts)
 
@@ -142,7 +141,7 @@ def message_items(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             elif kind in ("thinking", "redacted_thinking"):
                 part = {"kind": "thinking", "text": _cut(str(b.get("thinking", "(redacted)")), 300)}
             else:
-                part = {"kind": "other", "text": short(json.dumps(b, ensure_ascii=False), 200)}
+                part = {"kind": "other", "text": one_line(json.dumps(b, ensure_ascii=False), 200)}
             part["injected"] = j in injected
             parts.append(part)
         out.append({"index": i, "role": m.get("role", "user"), "parts": parts,

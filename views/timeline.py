@@ -11,10 +11,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from exports.palette import (
+    ARROW_COLORS,
+    CURSOR_COLOR,
+    LIGHT_FILLS,
+    MAIN_COLORS,
+    category_colors,
+)
 from simulator.spans import arrows, drain_marks, spans
+from simulator.text import cut_middle
 from simulator.trace import Trace
-
-from .colors import ARROW_COLORS, CURSOR_COLOR, LIGHT_FILLS, MAIN_COLORS, STATUS_COLORS, category_colors
 
 LABEL_CHARS = 30  # lane labels longer than this are cut with an ellipsis
 AXIS_WIDTH = 210  # pixels kept for lane labels, the same on every chart so stacked charts line up
@@ -22,21 +28,6 @@ _MAIN_KIND = {"model": "model call", "tool": "tool call", "blocked": "blocked by
               "waiting": "waiting for results"}
 _TOP = -1.45  # room above the main lane for drain marks and the cursor label
 _DRAIN_Y = -0.66
-
-
-def short(text: str, limit: int = LABEL_CHARS) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
-    one = " ".join(str(text).split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
-
-
-def short_middle(text: str, limit: int = LABEL_CHARS) -> str:
-    """``text`` on one line, cut in the middle (commands differ most at their ends)."""
-    one = " ".join(str(text).split())
-    if len(one) <= limit:
-        return one
-    head = (limit - 1) * 2 // 5
-    return one[:head] + "…" + one[len(one) - (limit - 1 - head):]
 
 
 def lanes(trace: Trace) -> list[dict[str, Any]]:
@@ -48,7 +39,7 @@ def lanes(trace: Trace) -> list[dict[str, Any]]:
     numbered = len(set(fulls)) < len(fulls)  # the same command twice: number the lanes to tell them apart
     for i, (lane, full) in enumerate(zip(tasks, fulls, strict=True), start=1):
         out.append({"id": lane["id"], "index": i, "full": full,
-                    "label": short_middle(f"{i}. {full}" if numbered else full)})
+                    "label": cut_middle(f"{i}. {full}" if numbered else full, LABEL_CHARS)})
     return out
 
 
@@ -270,57 +261,3 @@ def _bar_word(bar: dict[str, Any]) -> str:
 def shared_domain(*traces: Trace) -> tuple[float, float]:
     """One time axis for several traces: from 0 to the longest of them."""
     return 0.0, max([t.duration for t in traces] + [1.0])
-
-
-LEGEND_WIDTH = 720  # pixels; the legend keeps this size so its entries never overlap
-
-
-def legend_rows() -> list[dict[str, Any]]:
-    """The legend's entries ``{row, x, kind, label, color}`` in three rows (main thread, tasks, marks)."""
-    rows: list[dict[str, Any]] = []
-    for slot, (label, color) in enumerate(MAIN_COLORS.items()):
-        rows.append({"row": 0, "x": 118 + slot * 150, "kind": "box", "label": label, "color": color})
-    for slot, status in enumerate(("queued", "running", "completed", "error", "timeout", "killed")):
-        rows.append({"row": 1, "x": 118 + slot * 98, "kind": "box", "label": status, "color": STATUS_COLORS[status]})
-    marks = [(118, "dashed", "task started (background_run)", ARROW_COLORS["started by background_run"]),
-             (318, "line", "result delivered at a drain", ARROW_COLORS["result delivered at a drain"]),
-             (510, "diamond", "drain (n = results)", "#0f766e"),
-             (650, "cursor", "now", CURSOR_COLOR)]
-    for x, kind, label, color in marks:
-        rows.append({"row": 2, "x": x, "kind": kind, "label": label, "color": color})
-    return rows
-
-
-def legend_chart() -> dict[str, Any]:
-    """A compact legend for every timeline on the page (drawn once, as its own small Vega-Lite chart)."""
-    titles = [{"row": 0, "text": "main thread"}, {"row": 1, "text": "background task"}, {"row": 2, "text": "marks"}]
-    entries = legend_rows()
-    for e in entries:
-        e["x1"] = e["x"] + 14
-        e["tx"] = e["x"] + (19 if e["kind"] in ("dashed", "line", "cursor") else 10)
-    x_scale = {"domain": [0, LEGEND_WIDTH], "nice": False, "range": [0, LEGEND_WIDTH]}
-
-    def x(name: str) -> dict[str, Any]:
-        return _field(name, "quantitative", axis=None, scale=x_scale)
-
-    y = _field("row", "quantitative", axis=None, scale={"domain": [-0.6, 2.6], "nice": False, "reverse": True})
-    color = _field("color", scale=None)
-
-    def of(*kinds: str) -> list[dict[str, Any]]:
-        return [e for e in entries if e["kind"] in kinds]
-
-    layers = [
-        _layer(of("box"), {"type": "square", "opacity": 1, "size": 130}, color=color, x=x("x"), y=y),
-        _layer(of("dashed", "line"), {"type": "rule", "strokeWidth": 2}, color=color,
-               strokeDash=_field("kind", legend=None, scale={"domain": ["dashed", "line"], "range": [[4, 3], [1, 0]]}),
-               x=x("x"), x2={"field": "x1"}, y=y),
-        _layer(of("cursor"), {"type": "tick", "orient": "vertical", "size": 14, "thickness": 2}, color=color,
-               x=x("x"), y=y),
-        _layer(of("diamond"), {"type": "point", "filled": True, "shape": "diamond", "size": 110}, color=color,
-               x=x("x"), y=y),
-        _layer(entries, {"type": "text", "align": "left", "baseline": "middle", "color": "#334155", "fontSize": 12},
-               text=_field("label"), x=x("tx"), y=y),
-        _layer(titles, {"type": "text", "align": "left", "baseline": "middle", "color": "#0f172a", "fontSize": 12,
-                        "fontWeight": "bold"}, text=_field("text"), x={"value": 0}, y=y),
-    ]
-    return {"$schema": VEGA_LITE_SCHEMA, "config": _config(), "layer": layers, "height": 66, "width": LEGEND_WIDTH}

@@ -9,26 +9,18 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from st_browser import streamlit_server
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from devtools.appserver import streamlit_server
+from devtools.chromium import CHROMIUM, CHROMIUM_ARGS, browser_missing
 
 
 def require_browser() -> None:
     """Skip (or, with CI=true, fail) when Chromium or Playwright is not there."""
-    missing = [] if Path(CHROMIUM).exists() else [CHROMIUM]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright package")
-    if missing:
-        message = f"browser tests need {' and '.join(missing)}"
+    why = browser_missing()
+    if why:
+        message = f"browser tests need a browser: {why}"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -6,9 +6,9 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from st_browser import screenshot, settle
+from browser import screenshot, settle
 
-from views.whatif import decode_changes
+from simulator.whatif import decode_changes
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from st_browser import screenshot, settle
+from browser import screenshot, settle
 
-from views.i18n import t
-from views.lessons import lesson
+from lessons import lesson
+from lessons.i18n import t
 
 pytestmark = pytest.mark.browser
 

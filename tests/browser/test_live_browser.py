@@ -11,7 +11,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,14 +19,13 @@ from typing import Any
 
 import psutil
 import pytest
-from st_browser import screenshot, settle, streamlit_server
+from browser import screenshot, settle
+from stub_messages_api import StubMessagesAPI, message, text, tool_use
+
+from devtools.appserver import streamlit_server
+from simulator.scenario import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from stub_messages_api import StubMessagesAPI, message, text, tool_use  # noqa: E402
-
-from simulator.scenario import scenario_from_dict  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 

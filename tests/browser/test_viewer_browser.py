@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from st_browser import screenshot, settle
+from browser import screenshot, settle
 
 from simulator import load_scenario, run_scenario
 

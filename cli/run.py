@@ -1,0 +1,272 @@
+"""``python -m simulator run``: a live run printed as it happens, optionally recorded.
+
+    python -m simulator run "PROMPT" --llm anthropic --workdir DIR --record rec.json
+    python -m simulator run --llm recorded:rec.json --workdir DIR      # real commands, real clock
+    python -m simulator run --llm recorded:rec.json --clock virtual    # same as replay
+
+Each event is printed on one line (time, lane, kind, detail); the figures follow
+at the end. Errors are one line on stderr and a non-zero exit code; whatever was
+recorded is still saved to ``--out`` / ``--record``. The run itself is a
+``LiveRun``, the same as on the app's Live page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any, TextIO
+
+from exports.text import event_line, metrics_text
+from simulator.errors import InputError, ModelError, SimulatorError, UnsafeCommandError
+from simulator.live.models import anthropic_model, recorded_model
+from simulator.live.run import LiveRun, RunView, seed_files
+from simulator.live.settings import RunSettings
+from simulator.metrics import metrics
+from simulator.modes import MODES, PARALLEL
+from simulator.privacy import REDACTED, save_json, secret_values
+from simulator.runs import run_scenario
+from simulator.scenario import Scenario, load_scenario
+from simulator.storage import atomic_write_text
+from simulator.text import one_line
+from simulator.trace import Trace
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STOPPED = 0, 1, 2, 130
+
+
+def parse_llm(spec: str) -> tuple[str, str | None]:
+    """``anthropic`` or ``recorded:FILE`` -> (kind, file)."""
+    if spec == "anthropic":
+        return "anthropic", None
+    if spec.startswith("recorded:") and spec[len("recorded:"):].strip():
+        return "recorded", spec[len("recorded:"):].strip()
+    raise InputError("--llm", f"{spec!r} is not 'anthropic' or 'recorded:FILE'")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``run`` command to the CLI's sub-parsers."""
+    p = subparsers.add_parser(
+        "run", help="run a live session (Anthropic API or a recording) with real commands",
+        description="Run the s08 agent loop for real, printing each event as it happens, then the figures.")
+    p.add_argument("prompt", nargs="?", help="the user's request (a recording brings its own)")
+    p.add_argument("--llm", default="anthropic", metavar="anthropic|recorded:FILE",
+                   help="the model: the Anthropic API (needs ANTHROPIC_API_KEY), or the decisions of a recording "
+                        "(a file, or the name of a bundled one)")
+    p.add_argument("--clock", choices=("real", "virtual"), default="real",
+                   help="real: run the commands; virtual: replay a recording instantly (default real)")
+    p.add_argument("--workdir", metavar="DIR", help="where commands run (default: a new temporary directory)")
+    p.add_argument("--mode", choices=MODES, default=None,
+                   help="parallel (s08) or serial (s07); default parallel, or the mode a recording was made in")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds before a command is killed")
+    p.add_argument("--end-wait", type=float, default=300.0, metavar="S",
+                   help="seconds to wait for background tasks after the model ends its turn")
+    p.add_argument("--max-concurrent", type=int, default=8, metavar="N", help="background tasks running at once")
+    p.add_argument("--max-seconds", type=float, default=None, metavar="S", help="stop the whole run after S seconds")
+    p.add_argument("--model", default=None, help="model id (default: $S08_MODEL or the built-in default)")
+    p.add_argument("--max-tokens", type=int, default=4096, metavar="N", help="output tokens per model call")
+    p.add_argument("--record", metavar="FILE", help="save the run as a recording (scenario format)")
+    p.add_argument("--out", metavar="FILE", help="save the trace JSON")
+    p.add_argument("--note", default=None, help="a note stored in the recording's source")
+    p.add_argument("--no-pace", action="store_true",
+                   help="with a recording on the real clock: answer at once instead of taking the recorded time")
+    p.add_argument("--quiet", action="store_true", help="print only the end and the figures")
+    p.set_defaults(func=cmd_run)
+    return p
+
+
+class _Printer:
+    """Prints events from any thread, one whole line at a time, never a credential."""
+
+    def __init__(self, stream: TextIO, quiet: bool) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.lock = threading.Lock()
+        self.secrets = secret_values()
+
+    def line(self, text: str) -> None:
+        for s in self.secrets:
+            text = text.replace(s, REDACTED)
+        with self.lock:
+            print(text, file=self.stream, flush=True)
+
+    def event(self, ev: dict[str, Any]) -> None:
+        if not self.quiet or ev.get("kind") in ("error", "session_end"):
+            self.line(event_line(ev))
+
+    def figures(self, trace: Trace) -> None:
+        for line in metrics_text(metrics(trace)).splitlines():
+            self.line(line)
+
+
+def _fail(message: Any, code: int = EXIT_USAGE) -> int:
+    text = one_line(message)
+    for s in secret_values():
+        text = text.replace(s, REDACTED)
+    print(f"error: {text}", file=sys.stderr, flush=True)
+    return code
+
+
+def _check_numbers(args: argparse.Namespace) -> str | None:
+    """The first command-line number out of range, as a message (None when all are fine)."""
+    for name in ("timeout", "end_wait"):
+        if getattr(args, name) <= 0:
+            return f"--{name.replace('_', '-')} must be a positive number of seconds"
+    if args.max_seconds is not None and args.max_seconds <= 0:
+        return "--max-seconds must be a positive number of seconds"
+    if args.max_concurrent is not None and args.max_concurrent < 1:
+        return "--max-concurrent must be at least 1"
+    if args.max_tokens < 1:
+        return "--max-tokens must be at least 1"
+    return None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the ``run`` command; returns the exit code."""
+    out = sys.stdout
+    try:
+        kind, rec_file = parse_llm(args.llm)
+    except InputError as exc:
+        return _fail(exc)
+    problem = _check_numbers(args)
+    if problem:
+        return _fail(problem)
+    scenario: Scenario | None = None
+    if kind == "recorded":
+        try:
+            scenario = load_scenario(rec_file)
+        except InputError as exc:
+            return _fail(exc)
+        if not args.mode:
+            args.mode = scenario.raw.get("settings", {}).get("mode") or PARALLEL
+        if args.prompt and args.prompt != scenario.prompt:
+            print("(a recording replays its own prompt; the prompt given was ignored)", file=out)
+    elif not args.prompt or not args.prompt.strip():
+        return _fail("a prompt is required with --llm anthropic")
+    args.mode = args.mode or PARALLEL
+    if args.clock == "virtual":
+        if scenario is None:
+            return _fail("--clock virtual replays a recording: use --llm recorded:FILE (or --clock real)")
+        if args.record:
+            return _fail("--record needs --clock real: a virtual replay measures nothing new")
+        return _run_virtual(scenario, args, out)
+    return _run_real(kind, scenario, args, out)
+
+
+def _run_virtual(scenario: Scenario, args: argparse.Namespace, out: TextIO) -> int:
+    printer = _Printer(out, args.quiet)
+    trace = run_scenario(scenario, args.mode)
+    for ev in trace.events:
+        printer.event(ev)
+    printer.figures(trace)
+    if args.out:
+        try:
+            save_json(trace.to_dict(), args.out)
+        except OSError as exc:
+            return _fail(f"{exc.filename or args.out}: cannot write ({exc.strerror})", EXIT_FAILED)
+        printer.line(f"trace saved to {args.out}")
+    return _exit_code(trace)
+
+
+def _workdir(args: argparse.Namespace, printer: _Printer) -> Path:
+    """The work directory: the one given (made if missing), or a new temporary one."""
+    if not args.workdir:
+        workdir = Path(tempfile.mkdtemp(prefix="s08-run-"))
+        printer.line(f"(work directory: {workdir})")
+        return workdir
+    workdir = Path(args.workdir)
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(args.workdir, f"cannot create the work directory ({exc.strerror})") from None
+    return workdir
+
+
+def _model(kind: str, scenario: Scenario | None, args: argparse.Namespace,
+           stop_event: threading.Event) -> tuple[Any, str, str]:
+    """(model, prompt, label) for the run; raises ``ModelError`` when there is no key."""
+    if kind == "anthropic":
+        model = anthropic_model(args.model, max_tokens=args.max_tokens)
+        return model, args.prompt, model.name
+    assert scenario is not None
+    model = recorded_model(scenario, pace=not args.no_pace, stop_event=stop_event)
+    return model, scenario.prompt, str(scenario.source.get("model") or "recorded")
+
+
+def _wait(run: LiveRun, printer: _Printer) -> bool:
+    """Wait for the run to end; Ctrl-C stops it cleanly. True if it was interrupted."""
+    interrupted = False
+    while True:
+        try:
+            if run.join(0.1):
+                return interrupted
+        except KeyboardInterrupt:
+            if not interrupted:
+                interrupted = True
+                printer.line("(stopping: interrupted)")
+                run.stop()
+
+
+def _run_real(kind: str, scenario: Scenario | None, args: argparse.Namespace, out: TextIO) -> int:
+    printer = _Printer(out, args.quiet)
+    stop_event = threading.Event()
+    try:
+        model, prompt, label = _model(kind, scenario, args, stop_event)
+        workdir = _workdir(args, printer)
+        if scenario is not None:
+            seed_files(scenario, workdir)
+    except (ModelError, InputError) as exc:
+        return _fail(exc)
+    except (UnsafeCommandError, OSError) as exc:
+        return _fail(f"{scenario.path or scenario.name}: cannot write its files into the work directory ({exc})")
+    # task records and logs of this run only: a reused work directory must not hand this run
+    # the undelivered results of an earlier one
+    state_dir = workdir / ".tasks" / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    settings = RunSettings(mode=args.mode, timeout_s=args.timeout, max_concurrent=args.max_concurrent,
+                           end_wait_s=args.end_wait, max_run_s=args.max_seconds)
+    name = Path(args.record).stem if args.record else None
+    try:
+        run = LiveRun("cli", model, prompt, workdir, kind=kind, model_label=label, settings=settings,
+                      scenario=scenario, stop_event=stop_event, name=name, note=args.note or "",
+                      state_dir=state_dir, listener=printer.event)
+    except (OSError, SimulatorError, ValueError) as exc:
+        return _fail(f"cannot start the run in {workdir}: {exc}")
+    run.begin()
+    interrupted = _wait(run, printer)
+    view = run.view()
+    if view.time_up:
+        printer.line(f"(stopped: the {args.max_seconds:g} s limit was reached)")
+    printer.figures(view.trace)
+    code = _save(view, args, printer)
+    if view.state == "error":
+        return _fail(view.error or "the run failed", EXIT_FAILED)
+    if code:
+        return code
+    return EXIT_STOPPED if interrupted else _exit_code(view.trace)
+
+
+def _exit_code(trace: Trace) -> int:
+    end = trace.events[-1] if trace.events else {}
+    if end.get("kind") != "session_end":
+        return EXIT_FAILED
+    return EXIT_OK if end.get("reason") == "end_turn" else EXIT_FAILED
+
+
+def _save(view: RunView, args: argparse.Namespace, printer: _Printer) -> int:
+    """Write ``--out`` and ``--record``; returns a non-zero exit code if a write failed."""
+    try:
+        if args.out:
+            atomic_write_text(Path(args.out), view.trace.to_json())
+            printer.line(f"trace saved to {args.out}")
+        if args.record and view.download is not None:
+            atomic_write_text(Path(args.record), view.download.decode("utf-8"))
+            if view.download_kind == "recording":
+                printer.line(f"recording saved to {args.record}")
+            else:
+                printer.line(f"{view.download_note} It was saved to {args.record}.")
+    except OSError as exc:
+        return _fail(f"{exc.filename or 'output'}: cannot write ({exc.strerror})", EXIT_FAILED)
+    return 0

@@ -1,0 +1,127 @@
+"""Where a run comes from: a bundled scenario or recording, or a file (scenario, recording, trace or session file).
+
+This is the one place that tells the kinds of document apart. ``open_source``
+takes a bundled name or a path (the CLI), ``read_source`` the bytes of an upload
+(the app); both return a ``Source``, and any problem is an ``InputError`` whose
+text is one line naming the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .scenario import SCENARIO_FORMAT, Scenario, load_scenario, scenario_from_dict, scenario_paths
+from .session_file import SESSION_FORMAT, session_from_dict
+from .storage import parse_json
+from .trace import TRACE_FORMAT, Trace
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+KINDS = ("scenario", "recording", "trace", "session")
+
+
+@dataclass
+class Source:
+    """Something to show or run.
+
+    ``scenario`` is set for a scenario or recording (and for a session file that
+    carries one); ``trace`` for a trace of one run; ``runs`` for a session file's
+    traces, by harness.
+    """
+
+    key: str  # stable identity, e.g. "bundled:multi-agent" or "upload:<sha>"
+    name: str
+    title: str
+    kind: str  # one of KINDS
+    scenario: Scenario | None = None
+    trace: Trace | None = None
+    runs: dict[str, Trace] = field(default_factory=dict)
+    filename: str = ""
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The scenario as JSON data, or None."""
+        return self.scenario.to_dict() if self.scenario is not None else None
+
+    @property
+    def bundled(self) -> bool:
+        return self.key.startswith("bundled:")
+
+
+def document_kind(doc: Any) -> str | None:
+    """``trace``, ``session`` or ``scenario`` from a document's ``format`` field (None if it has none we know)."""
+    if not isinstance(doc, dict):
+        return None
+    return {TRACE_FORMAT: "trace", SESSION_FORMAT: "session", SCENARIO_FORMAT: "scenario"}.get(doc.get("format"))
+
+
+def bundled_names() -> list[str]:
+    """Names of the bundled scenarios and recordings (scenarios first)."""
+    return list(scenario_paths())
+
+
+def _from_scenario(key: str, scenario: Scenario, filename: str = "") -> Source:
+    kind = "recording" if scenario.is_recording else "scenario"
+    return Source(key=key, name=scenario.name, title=scenario.title, kind=kind, scenario=scenario,
+                  filename=filename)
+
+
+def bundled(name: str) -> Source:
+    """A bundled scenario or recording by name (``InputError`` if there is none)."""
+    return _from_scenario(f"bundled:{name}", load_scenario(name))
+
+
+def from_document(doc: Any, source: str, key: str) -> Source:
+    """A ``Source`` from parsed JSON, whatever kind of document it is."""
+    kind = document_kind(doc)
+    if kind == "trace":
+        trace = Trace.from_dict(doc, source)
+        if not trace.events:
+            raise InputError(source, "the trace has no events")
+        title = str(trace.meta.get("title") or trace.meta.get("scenario") or source)
+        return Source(key=key, name=str(trace.meta.get("scenario") or source), title=title, kind="trace",
+                      trace=trace, filename=source)
+    if kind == "session":
+        scenario, runs = session_from_dict(doc, source)
+        first = next(iter(runs.values()))
+        name = scenario.name if scenario is not None else str(first.meta.get("scenario") or source)
+        title = scenario.title if scenario is not None else str(first.meta.get("title") or name)
+        return Source(key=key, name=name, title=title, kind="session", scenario=scenario, runs=runs,
+                      filename=source)
+    if isinstance(doc, dict) and doc.get("format") is None and "events" in doc and "lanes" in doc:
+        raise InputError(source, f"looks like a trace but has no \"format\": \"{TRACE_FORMAT}\" field")
+    return _from_scenario(key, scenario_from_dict(doc, source), source)
+
+
+def read_source(filename: str, data: bytes) -> Source:
+    """A ``Source`` from a file's bytes (an upload, say); raises ``InputError`` naming the file."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(filename, f"is too large ({len(data) // 1024 // 1024} MB; the limit is "
+                                   f"{MAX_FILE_BYTES // 1024 // 1024} MB)")
+    if not data.strip():
+        raise InputError(filename, "is empty")
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return from_document(parse_json(data, filename), filename, f"upload:{digest}")
+
+
+def open_source(name_or_path: str) -> Source:
+    """A bundled scenario or recording by name, or any file by path (the command line's way in)."""
+    if not name_or_path.strip():
+        raise InputError("(empty name)", "give a bundled scenario name or a file path")
+    if name_or_path in scenario_paths():
+        return bundled(name_or_path)
+    path = Path(name_or_path)
+    if not path.exists():
+        if "/" in name_or_path or name_or_path.endswith(".json"):
+            raise InputError(name_or_path, "no such file")
+        raise InputError(name_or_path, "no bundled scenario of that name (see `python -m simulator list`)")
+    if path.is_dir():
+        raise InputError(name_or_path, "is a directory, not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name_or_path, f"cannot be read ({exc.strerror})") from None
+    return read_source(name_or_path, data)

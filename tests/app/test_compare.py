@@ -1,0 +1,211 @@
+"""The Compare page in AppTest: both runs, the verdict, the time cursor, What-if and its URL form, the exports."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from app_downloads import buttons_by_label, capture_downloads
+from apptest_pages import APP, open_script, page_path, plain, qp
+from streamlit.testing.v1 import AppTest
+
+from exports.chrome import chrome_trace_json
+from simulator import load_scenario, run_scenario
+from simulator.scenario import scenario_from_dict
+from simulator.session_file import session_from_dict
+from simulator.whatif import decode_changes, encode_changes
+
+PAGE = page_path("compare")
+
+
+def open_page(**params: str) -> AppTest:
+    return open_script(PAGE, **params)
+
+
+def verdict(at: AppTest) -> str:
+    return plain(next(m.value for m in at.markdown if m.value.startswith("- ")))
+
+
+def figures(at: AppTest) -> dict[str, dict]:
+    rows = at.dataframe[0].value
+    return {r["figure"]: r for r in rows.to_dict("records")}
+
+
+def test_the_page_opens_from_the_app_menu():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Serial vs parallel"
+    assert len(at.get("vega_lite_chart")) == 3  # two timelines and the legend
+
+
+def test_tests_and_docs_figures_and_verdict():
+    at = open_page()
+    rows = figures(at)
+    assert rows["total time"]["serial"] == "62.0 s" and rows["total time"]["parallel"] == "61.2 s"
+    assert rows["main blocked by a command"]["serial"] == "60.0 s"
+    text = verdict(at)
+    assert "62.0 s in serial, 61.2 s in parallel" in text
+    assert "60 s of its longest command" in text
+
+
+def test_multi_agent_verdict_and_the_concurrency_hint():
+    at = open_page(scenario="multi-agent")
+    text = verdict(at)
+    assert "83.4 s in serial, 81.8 s in parallel" in text
+    assert "not blocked during the first 51 s" in text
+    assert "max_concurrent = 2 the parallel run would take 61.8 s (20.0 s less)" in text
+
+
+def test_what_if_concurrency_two_changes_both_figures_and_the_url():
+    at = open_page(scenario="multi-agent")
+    at.number_input(key="wi_conc").set_value(2).run()
+    assert not at.exception
+    assert figures(at)["total time"]["parallel"] == "61.8 s"
+    assert figures(at)["total time"]["serial"] == "83.4 s"
+    assert decode_changes(qp(at, "changes")) == {"settings": {"max_concurrent": 2}}
+    assert any("concurrency limit" in m.value for m in at.sidebar.markdown)
+
+
+def test_what_if_duration_of_a_command():
+    at = open_page(scenario="tests-and-docs")
+    assert at.selectbox(key="wi_cmd").value == 0
+    at.number_input(key="wi_dur").set_value(20.0).run()
+    rows = figures(at)
+    assert rows["total time"]["serial"] == "22.0 s" and rows["total time"]["parallel"] == "21.2 s"
+    assert "20 s of its longest command" in verdict(at)
+    assert decode_changes(qp(at, "changes")) == {"commands": {"pytest tests/ -v": {"duration_s": 20.0}}}
+
+
+def test_changes_for_one_command_survive_picking_another():
+    at = open_page(scenario="multi-agent")
+    at.number_input(key="wi_dur").set_value(10.0).run()
+    at.selectbox(key="wi_cmd").set_value(1).run()
+    assert at.number_input(key="wi_dur").value == 20.0  # the second command's own duration
+    at.number_input(key="wi_exit").set_value(1).run()
+    assert decode_changes(qp(at, "changes")) == {"commands": {
+        "python subagent.py --task auth": {"duration_s": 10.0},
+        "python subagent.py --task users": {"exit_code": 1}}}
+
+
+def test_drain_policy_and_latency_widgets():
+    at = open_page(scenario="finish-during-model-call")
+    at.radio(key="wi_policy").set_value("when_idle").run()
+    at.number_input(key="wi_latency").set_value(2.0).run()
+    assert decode_changes(qp(at, "changes")) == {"settings": {"drain_policy": "when_idle", "model_latency_s": 2.0}}
+    assert not at.exception
+
+
+def test_a_link_with_changes_restores_them_and_reset_clears_them():
+    changes = encode_changes({"settings": {"max_concurrent": 2}})
+    at = open_page(scenario="multi-agent", changes=changes, t="40")
+    assert at.number_input(key="wi_conc").value == 2
+    assert figures(at)["total time"]["parallel"] == "61.8 s"
+    assert at.slider(key="t").value == 40.0
+    at.button(key="wi_reset").click().run()
+    assert at.number_input(key="wi_conc").value == 1
+    assert qp(at, "changes") is None
+    assert figures(at)["total time"]["parallel"] == "81.8 s"
+
+
+def test_bad_changes_in_the_url_are_one_line_and_ignored():
+    at = open_page(scenario="multi-agent", changes="not-base64!")
+    assert len(at.error) == 1 and at.error[0].value.startswith("?changes=: ")
+    assert figures(at)["total time"]["parallel"] == "81.8 s"
+    bad = encode_changes({"commands": {"rm -rf /": {"duration_s": 1}}})
+    at = open_page(scenario="multi-agent", changes=bad)
+    assert "has no command" in at.error[0].value
+
+
+def test_the_time_slider_moves_both_cursors_and_the_at_panel():
+    at = open_page(scenario="tests-and-docs")
+    at.slider(key="t").set_value(30.0).run()
+    assert qp(at, "t") == "30"
+    text = plain("\n".join(m.value for m in at.markdown))
+    assert "At t = 30.0 s" in text
+    assert "**Serial** · main thread blocked" in text and "**Parallel** · main thread idle" in text
+
+
+def test_the_download_follows_the_changes(monkeypatch):
+    read = capture_downloads(monkeypatch)
+    at = open_page(scenario="multi-agent")
+    before = read(buttons_by_label(at)["Download this scenario (JSON)"])
+    assert before.name == "multi-agent.json"
+    assert json.loads(before.data)["settings"]["max_concurrent"] == 1
+    at.number_input(key="wi_conc").set_value(2).run()
+    after = read(buttons_by_label(at)["Download this scenario (JSON)"])
+    assert json.loads(after.data)["settings"]["max_concurrent"] == 2  # the rest is checked in test_views_whatif
+
+
+def test_the_export_menu_gives_both_runs_for_perfetto_one_picture_and_the_session(monkeypatch):
+    read = capture_downloads(monkeypatch)
+    at = open_page(scenario="multi-agent")
+    buttons = buttons_by_label(at)
+    assert {"Perfetto trace (JSON)", "Timeline image (SVG)", "Session (JSON)"} <= set(buttons)
+    assert any("ui.perfetto.dev" in c.value for c in at.caption)
+    runs = {m: run_scenario(load_scenario("multi-agent"), m) for m in ("serial", "parallel")}
+
+    perfetto = read(buttons["Perfetto trace (JSON)"])
+    assert perfetto.name == "multi-agent.perfetto.json"
+    doc = json.loads(perfetto.data)
+    assert doc["traceEvents"] and doc["otherData"]["modes"] == "serial, parallel"
+    assert perfetto.data.decode() == chrome_trace_json(runs)
+    processes = {e["args"]["name"] for e in doc["traceEvents"] if e.get("name") == "process_name"}
+    assert len(processes) == 2
+
+    svg = read(buttons["Timeline image (SVG)"])
+    assert svg.name == "multi-agent-serial-vs-parallel.svg" and svg.data.startswith(b"<svg")
+    assert b"83.4 s" in svg.data and b"81.8 s" in svg.data  # both runs, with their times
+
+    session = read(buttons["Session (JSON)"])
+    assert session.name == "multi-agent.session.json"
+    scenario, traces = session_from_dict(json.loads(session.data), "session")
+    assert scenario is not None and scenario.name == "multi-agent" and set(traces) == {"serial", "parallel"}
+
+
+def test_the_exports_follow_the_what_if_changes(monkeypatch):
+    read = capture_downloads(monkeypatch)
+    at = open_page(scenario="multi-agent")
+    at.number_input(key="wi_conc").set_value(2).run()
+    buttons = buttons_by_label(at)
+    session = read(buttons["Session (JSON)"])
+    assert session.name == "multi-agent-whatif.session.json"
+    data = json.loads(session.data)
+    assert data["scenario"]["settings"]["max_concurrent"] == 2
+    assert data["metrics"]["parallel"]["wall_s"] == 61.8
+    scenario_from_dict(data["scenario"], "session")  # the changed scenario loads again
+    assert read(buttons["Perfetto trace (JSON)"]).name == "multi-agent-whatif.perfetto.json"
+    assert b"61.8 s" in read(buttons["Timeline image (SVG)"]).data
+
+
+def test_a_trace_upload_is_refused_with_one_line():
+    trace = run_scenario(load_scenario("timeout"), "serial")
+    at = open_page(scenario="multi-agent")
+    at.file_uploader(key="upload").set_value(("run.json", trace.to_json().encode(), "application/json")).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("run.json: is a trace of one run")
+    assert "83.4 s in serial" in verdict(at)
+
+
+def test_an_uploaded_scenario_is_compared():
+    data = load_scenario("multi-agent").to_dict()
+    data["settings"]["max_concurrent"] = 2
+    data["name"] = "two-slots"
+    at = open_page()
+    at.file_uploader(key="upload").set_value(("two.json", json.dumps(data).encode(), "application/json")).run()
+    assert figures(at)["total time"]["parallel"] == "61.8 s"
+
+
+def test_an_uploaded_title_and_name_are_shown_literally():
+    data = load_scenario("multi-agent").to_dict()
+    data["name"], data["title"] = "[click](https://example.com)", "**Mine** ![x](https://example.com/x.png)"
+    at = open_page()
+    at.file_uploader(key="upload").set_value(("mine.json", json.dumps(data).encode(), "application/json")).run()
+    assert not at.exception
+    caption = at.caption[0].value
+    assert plain(caption).startswith("**Mine** ![x](https://example.com/x.png) · scenario **[click](https://example.com)**")
+    shown_title, shown_name = caption.split(" · scenario ")
+    inner_name = shown_name.removeprefix("**").removesuffix("**")  # the page's own bold
+    for part in (shown_title, inner_name):
+        assert re.search(r"(?<!\\)[\[\]*]", part) is None, caption  # every mark is escaped

@@ -1,0 +1,22 @@
+"""Page set-up shared by every page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def require_entrypoint() -> None:
+    """Make sure this page runs under the app's navigation (``streamlit_app.py``).
+
+    When the first visitor of a fresh server opens ``/viewer`` or ``/compare``
+    directly, Streamlit runs the page file on its own (its older ``pages/`` folder
+    mode) and the entrypoint never sets up the pages. Switch that mode off and rerun
+    once, so the entrypoint runs and opens the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without this internal
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
