@@ -34,7 +34,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``export`` command to the CLI's sub-parsers."""
     p = subparsers.add_parser("export", help="write a Perfetto/Chrome trace, an SVG timeline, a session file or text",
                               description=__doc__.split("\n\n")[0])
-    p.add_argument("session", metavar="NAME|PATH", help="scenario name, or scenario/recording/trace/session file")
+    p.add_argument("source", metavar="NAME|PATH", help="scenario name, or scenario/recording/trace/session file")
     p.add_argument("--format", choices=tuple(exports.FORMATS), default="chrome", help="what to write (default: chrome)")
     p.add_argument("--out", metavar="FILE", required=True, help="where to write it ('-' for standard output)")
     p.add_argument("--mode", choices=(*MODES, BOTH), default=None,
@@ -55,17 +55,17 @@ def _runs(args: argparse.Namespace) -> tuple[Scenario | None, dict[str, Trace]]:
     """The scenario (if any) and the runs to export, by harness."""
     mode = args.mode or DEFAULT_MODE.get(args.format, "parallel")
     wanted = MODES if mode == BOTH else (mode,)
-    source = open_source(args.session)
+    source = open_source(args.source)
     if source.trace is not None:
         have = str(source.trace.meta.get("mode") or "parallel")
         if args.mode is not None and wanted != (have,):
-            raise InputError(args.session, f"is a trace of one {have} run; --mode {args.mode} needs a scenario "
+            raise InputError(args.source, f"is a trace of one {have} run; --mode {args.mode} needs a scenario "
                                            "or recording")
         return None, {have: source.trace}
     if source.runs:
         picked = {m: source.runs[m] for m in wanted if m in source.runs} if args.mode is not None else source.runs
         if not picked:
-            raise InputError(args.session, f"has no {' or '.join(wanted)} run (it has: {', '.join(source.runs)})")
+            raise InputError(args.source, f"has no {' or '.join(wanted)} run (it has: {', '.join(source.runs)})")
         return source.scenario, picked
     assert source.scenario is not None
     return source.scenario, {m: run_scenario(source.scenario, m) for m in wanted}

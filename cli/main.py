@@ -43,7 +43,7 @@ def _trace_of(name_or_path: str, mode: str) -> Trace:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """Play a scenario, recording or trace and print its timeline, then its figures."""
-    trace = _trace_of(args.session, args.mode)
+    trace = _trace_of(args.source, args.mode)
     title = trace.meta.get("title") or trace.meta.get("scenario", "")
     print(f"# {title} — {trace.meta.get('mode')} harness, {trace.meta.get('clock')} clock")
     print(timeline_text(trace))
@@ -57,9 +57,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run a scenario in both harnesses and print their figures side by side."""
-    source = open_source(args.session)
+    source = open_source(args.source)
     if source.scenario is None:
-        raise InputError(args.session, "is a trace of one run; compare needs a scenario or recording")
+        raise InputError(args.source, "is a trace of one run; compare needs a scenario or recording")
     result = {mode: metrics(run_scenario(source.scenario, mode)) for mode in MODES}
     if args.json:
         for m in result.values():
@@ -86,12 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list the bundled scenarios and recordings")
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("replay", help="play a scenario, recording or trace and print its timeline")
-    p.add_argument("session", metavar="NAME|PATH")
+    p.add_argument("source", metavar="NAME|PATH")
     p.add_argument("--mode", choices=MODES, default=PARALLEL)
     p.add_argument("--out", metavar="TRACE.json", help="also write the trace as JSON")
     p.set_defaults(func=cmd_replay)
     p = sub.add_parser("compare", help="run a scenario in the serial and the parallel harness")
-    p.add_argument("session", metavar="NAME|PATH")
+    p.add_argument("source", metavar="NAME|PATH")
     p.add_argument("--json", action="store_true", help="print {\"serial\": {...}, \"parallel\": {...}}")
     p.set_defaults(func=cmd_compare)
     run.add_parser(sub)

@@ -1,4 +1,4 @@
-"""Exports: the runs of a session written to a file, one module per format behind one signature.
+"""Exports: runs written to a file, one module per format behind one signature.
 
 ``render(fmt, runs, scenario=..., step=..., lang=...)`` returns the file's text;
 ``runs`` maps a harness (``serial``, ``parallel``) to its trace. Every format

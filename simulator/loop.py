@@ -44,7 +44,7 @@ class LoopSettings:
 
 
 class AgentLoop:
-    """Runs one session of the agent loop and records it.
+    """Runs the agent loop once, from the prompt to its end, and records it.
 
     ``runtime`` runs blocking commands and file tools (``run_command``,
     ``read_file``, ``write_file``, ``edit_file``); ``bg`` is a BackgroundManager

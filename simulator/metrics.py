@@ -1,4 +1,4 @@
-"""What a session cost the main thread: busy, blocked and idle time, model calls, delivery delays."""
+"""What a run cost the main thread: busy, blocked and idle time, model calls, delivery delays."""
 
 from __future__ import annotations
 

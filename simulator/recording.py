@@ -1,4 +1,4 @@
-"""Recordings: a live session saved in the scenario format, to be replayed offline.
+"""Recordings: a live run saved in the scenario format, to be replayed offline.
 
 ``recording_from_trace`` turns the trace of a live run (real commands, real
 clock) into an ``s08-scenario`` document (see ``docs/recording-format.md``):
@@ -147,7 +147,7 @@ def recording_from_trace(trace: Trace, *, prompt: str | None = None,
                          name: str = "recording", title: str | None = None, summary: str | None = None,
                          description: str | None = None, files: dict[str, str] | None = None,
                          workdir: str | Path | None = None) -> dict[str, Any]:
-    """Build a recording (``s08-scenario`` data) from the trace of a live session.
+    """Build a recording (``s08-scenario`` data) from the trace of a live run.
 
     ``commands_measured`` (command -> any of ``duration_s``, ``exit_code``,
     ``output``, ``output_bytes``) overrides what the trace tells; pass
@@ -254,7 +254,7 @@ def recording_from_trace(trace: Trace, *, prompt: str | None = None,
                 command = b["input"]["command"]
                 if command not in commands:
                     commands[command] = {"duration_s": 0.0, "exit_code": 126, "output": "",
-                                         "note": "not run in the recorded session"}
+                                         "note": "not run in the recorded run"}
 
     end = events[-1] if events and events[-1]["kind"] == "session_end" else {}
     settings: dict[str, Any] = {k: v for k, v in settings_in.items() if k in SETTINGS}

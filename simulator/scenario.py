@@ -1,4 +1,4 @@
-"""Scenarios and recordings: the sessions the simulator can replay.
+"""Scenarios and recordings: the inputs the simulator can replay.
 
 A scenario is a JSON file a person can read (see ``docs/scenario-format.md``):
 the user's prompt, the model's turns, and a table of what each command does

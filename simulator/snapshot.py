@@ -1,4 +1,4 @@
-"""The state of a session at one step, computed from the trace alone.
+"""The state of a run at one step, computed from the trace alone.
 
 ``snapshot(trace, step)`` never looks at the snapshot of a neighbouring step:
 Back, the slider, permalinks and side-by-side views all cost the same.

@@ -7,7 +7,7 @@ A trace is versioned JSON (see ``docs/trace-format.md``)::
      "events": [{"seq": 0, "t": 0.0, "lane": "main", "kind": "session_start", ...}, ...]}
 
 Every event sits on a lane at a time in seconds. ``TraceRecorder`` appends events
-thread-safely while a session runs; ``Trace.load`` reads and validates one.
+thread-safely while a run goes on; ``Trace.load`` reads and validates one.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def task_lane(task_id: str) -> str:
 
 
 class Trace:
-    """A recorded session: metadata, lanes and time-ordered events."""
+    """A recorded run: metadata, lanes and time-ordered events."""
 
     def __init__(self, meta: dict[str, Any] | None = None, lanes: list[dict[str, Any]] | None = None,
                  events: list[dict[str, Any]] | None = None) -> None:
@@ -93,7 +93,7 @@ class Trace:
                 "lanes": self.lanes, "events": self.events}
 
     def to_json(self) -> str:
-        """Deterministic JSON text: the same session gives the same bytes."""
+        """Deterministic JSON text: the same run gives the same bytes."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
 
     def save(self, path: str | Path) -> None:

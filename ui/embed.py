@@ -7,7 +7,7 @@ import streamlit as st
 from simulator.inputs import bundled
 from simulator.modes import MODES, PARALLEL
 
-from .pickers import DEFAULT_SCENARIO, MODE_LABELS, session_names
+from .pickers import DEFAULT_SCENARIO, MODE_LABELS, source_names
 from .runs import source_trace
 from .stepper import step_viewer
 from .text import md_safe
@@ -19,7 +19,7 @@ def embed_view() -> None:
 
     The URL says what to show: ``?scenario=multi-agent&mode=parallel&step=12``.
     """
-    names = session_names()
+    names = source_names()
     adopt_url("scenario", "scenario", lambda raw: raw if raw in names else None)
     adopt_url("mode", "mode", lambda raw: raw if raw in MODES else None)
     name = st.session_state.get("scenario") if st.session_state.get("scenario") in names else DEFAULT_SCENARIO

@@ -1,4 +1,4 @@
-"""The sidebar's pickers: which session to show, and in which harness."""
+"""The sidebar's pickers: which scenario, recording or file to show, and in which harness."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ DEFAULT_SCENARIO = "tests-and-docs"
 MODE_LABELS = {"parallel": "parallel (s08)", "serial": "serial (s07)"}
 
 
-def session_names() -> list[str]:
+def source_names() -> list[str]:
     """The bundled scenarios and recordings, the default one first."""
     names = bundled_names()
     if DEFAULT_SCENARIO in names:
@@ -36,7 +36,7 @@ def _title_of(name: str) -> str:
 
 @st.cache_data(show_spinner=False)
 def _titles() -> dict[str, str]:
-    return {name: _title_of(name) for name in session_names()}
+    return {name: _title_of(name) for name in source_names()}
 
 
 def _opened_source(name: str, uploading: bool, allow_trace: bool, box: Any) -> Source | None:
@@ -59,12 +59,12 @@ def _opened_source(name: str, uploading: bool, allow_trace: bool, box: Any) -> S
 
 
 def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
-    """The sidebar's session picker: a bundled scenario/recording, or an uploaded file.
+    """The sidebar's picker: a bundled scenario/recording, or an uploaded file.
 
     A bad upload shows one line naming the file and the problem, and the
-    previous session stays on screen.
+    previous one stays on screen.
     """
-    names = session_names()
+    names = source_names()
     titles = _titles()
     adopt_url("scenario", "scenario", lambda raw: raw if raw in names else None)
     if st.session_state.get("scenario") not in names:

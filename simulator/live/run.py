@@ -43,7 +43,7 @@ def seed_files(scenario: Scenario, workdir: Path) -> None:
 
 
 class LiveTrace(Trace):
-    """A copy of a running session's trace whose ``duration`` reaches "now", so open bars keep growing."""
+    """A copy of a running trace whose ``duration`` reaches "now", so open bars keep growing."""
 
     def __init__(self, meta: dict[str, Any], lanes: list[dict[str, Any]], events: list[dict[str, Any]],
                  now: float) -> None:
@@ -99,7 +99,7 @@ class RunView:
 
 
 class LiveRun:
-    """One live session on its own worker thread; ``view()`` and ``stop()`` are safe from any thread."""
+    """One live run on its own worker thread; ``view()`` and ``stop()`` are safe from any thread."""
 
     def __init__(self, owner: str, model: Any, prompt: str, workdir: Path, *, kind: str, model_label: str,
                  settings: RunSettings, scenario: Scenario | None = None, secrets: list[str] | None = None,
@@ -134,7 +134,7 @@ class LiveRun:
         meta: dict[str, Any] = {"llm": kind, "model": model_label}
         if scenario is not None:
             meta["replay_of"] = scenario.name
-        self._session: Any = RealRun(
+        self._run: Any = RealRun(
             model, prompt, workdir, mode=settings.mode, timeout_s=settings.timeout_s,
             max_concurrent=settings.max_concurrent, end_wait_s=settings.end_wait_s, meta=meta, env=command_env(),
             state_dir=state_dir, listener=listener)
@@ -160,13 +160,13 @@ class LiveRun:
     def stop(self) -> None:
         """End the run: kill every task it started and stop the loop at its next step."""
         with self._lock:
-            session = self._session
-            if session is None or self._final is not None:
+            real = self._run
+            if real is None or self._final is not None:
                 return
             if self.state in ("starting", "running"):
                 self.state = "stopping"
         self._stop_event.set()
-        session.stop()
+        real.stop()
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait for the worker to end (its download built); True if it has."""
@@ -181,7 +181,7 @@ class LiveRun:
         reason: str | None = None
         error: str | None = None
         try:
-            reason = self._session.start()
+            reason = self._run.start()
         except Exception as exc:  # a bug or an OS failure: one line on the page, the trace kept
             error = f"The run failed: {type(exc).__name__}: {exc}"
         finally:
@@ -193,9 +193,9 @@ class LiveRun:
                 self._done.set()
 
     def _finish(self, reason: str | None, error: str | None) -> None:
-        session = self._session
+        real = self._run
         repl = self._replacements
-        trace = session.trace
+        trace = real.trace
         end = trace.events[-1] if trace.events and trace.events[-1]["kind"] == "session_end" else {}
         message = end.get("message")
         if error is None and reason == "model_error":
@@ -204,7 +204,7 @@ class LiveRun:
         clean = scrub(trace.to_dict(), repl)
         final = Trace(meta=clean["meta"], lanes=clean["lanes"], events=clean["events"])
         try:
-            download = self._build_download(trace, session, repl, clean)
+            download = self._build_download(trace, real, repl, clean)
         except Exception as exc:  # never lose the trace because a recording could not be built
             download = (_to_bytes(clean), "trace", f"A recording could not be built ({one_line(exc, 160)}); "
                                                    "this is the trace.")
@@ -216,11 +216,11 @@ class LiveRun:
             self.error = one_line(scrub(error, repl), 400) if error else None
             self.message = one_line(scrub(message, repl), 400) if message else None
             self.state = state
-            self._session = None  # lets go of the model, and with it any API key
+            self._run = None  # lets go of the model, and with it any API key
             self._replacements = {}
             self.ended = time.monotonic()
 
-    def _build_download(self, trace: Trace, session: Any, repl: dict[str, str],
+    def _build_download(self, trace: Trace, real: Any, repl: dict[str, str],
                         clean: dict[str, Any]) -> tuple[bytes, str, str]:
         turns = sum(1 for ev in trace.events if ev["kind"] == "model_end" and not ev.get("synthetic"))
         if not turns:
@@ -230,7 +230,7 @@ class LiveRun:
             notes.append(f"Replay of {self.scenario.name!r} with real commands; the decisions are the recording's.")
         note = " ".join(notes) or None
         data = recording_from_trace(
-            trace, prompt=trace.meta.get("prompt"), commands_measured=task_outcomes(session.bg),
+            trace, prompt=trace.meta.get("prompt"), commands_measured=task_outcomes(real.bg),
             model_name=self.model_label, llm_kind=self.kind, note=note, name=self.name,
             title=f"Live run: {one_line(trace.meta.get('prompt', ''), 70)}",
             files=dict(self.scenario.files) if self.scenario is not None else None, workdir=self.workdir)
@@ -245,18 +245,18 @@ class LiveRun:
     def view(self) -> RunView:
         """A copy of the run as it stands, for the page to draw."""
         with self._lock:
-            final, session, repl = self._final, self._session, self._replacements
+            final, real, repl = self._final, self._run, self._replacements
             state, error, message = self.state, self.error, self.message
             download, files = self._download, list(self._files)
         now: float | None = None
         if final is not None:
             trace: Trace = final
         else:
-            src = session.trace
+            src = real.trace
             events = list(src.events)  # events first: every lane they name is already listed
             lanes = list(src.lanes)
             data = scrub({"meta": dict(src.meta), "lanes": lanes, "events": events}, repl)
-            now = session.clock.now()
+            now = real.clock.now()
             trace = LiveTrace(data["meta"], data["lanes"], data["events"], now=now)
         status = run_status(trace.events, trace.duration, state, message=message, error=error,
                             time_limit_s=self.settings.max_run_s if self._time_up else None)

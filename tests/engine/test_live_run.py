@@ -284,7 +284,7 @@ def test_secrets_and_the_work_directory_never_reach_the_page_or_the_download(man
     assert "[redacted]" in view.download.decode() and "<workdir>" in view.download.decode()
     fin = next(e for e in view.trace.events if e["kind"] == "finish")
     assert fin["preview"].splitlines()[-1] == "key="  # the command never had the key in its environment
-    assert run._session is None and run._replacements == {}  # the model and the key are let go
+    assert run._run is None and run._replacements == {}  # the model and the key are let go
 
 
 def test_a_replay_seeds_the_recording_files_into_the_work_directory(manager):
