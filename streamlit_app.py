@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.embed import embed_view
+from ui.lang import language_switcher, page_language
 from ui.menu import menu_pages
 
 
@@ -24,6 +25,7 @@ def front_page() -> None:
 st.set_page_config(page_title="s08 · background tasks", page_icon=":material/timeline:", layout="wide",
                    initial_sidebar_state="collapsed" if st.context.is_embedded else "auto")
 embedded = bool(st.context.is_embedded)
+page_language()
 pages = menu_pages()
 hidden = [st.Page("pages/embed.py", title="Embedded viewer", icon=":material/web_asset:", url_path="embed",
                   visibility="hidden")]
@@ -32,4 +34,6 @@ if embedded:  # inside an iframe, the app's front page is the compact viewer
 else:
     hidden.append(st.Page(front_page, title="Start", url_path="start", visibility="hidden", default=True))
 navigation = st.navigation(pages + hidden, position="hidden" if embedded else "sidebar")
+if not embedded:
+    language_switcher()
 navigation.run()

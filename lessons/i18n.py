@@ -19,10 +19,6 @@ _ALIASES = {"zh": "zh", "zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "cn": "zh
 
 UI_TEXTS: dict[str, dict[str, str]] = {
     "lang.label": {"en": "Language", "zh": "语言"},
-    "menu.viewer": {"en": "Step through a session", "zh": "逐步查看会话"},
-    "menu.compare": {"en": "Serial vs parallel", "zh": "串行与并行对比"},
-    "menu.lessons": {"en": "Lessons", "zh": "课程"},
-    "menu.live": {"en": "Live run", "zh": "实时运行"},
     "mode.serial": {"en": "serial harness (s07)", "zh": "串行执行器 (s07)"},
     "mode.parallel": {"en": "parallel harness (s08)", "zh": "并行执行器 (s08)"},
     "page.title": {"en": "Lessons: background tasks", "zh": "课程：后台任务"},

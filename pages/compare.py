@@ -11,7 +11,7 @@ from simulator.whatif import with_one_more_slot
 from ui.exports import export_menu
 from ui.pickers import choose_source
 from ui.runs import run_data
-from ui.setup import require_entrypoint
+from ui.setup import start_page
 from ui.text import file_stem, md_plain, md_safe
 from ui.url import adopt_url, parse_float, set_url
 from ui.whatif import whatif_panel
@@ -19,7 +19,7 @@ from views import compare, panels
 from views.legend import legend_chart
 from views.timeline import shared_domain, timeline_chart
 
-require_entrypoint()
+start_page()
 
 source = choose_source(allow_trace=False)
 data, changes = whatif_panel(source)

@@ -1,6 +1,6 @@
 """Lessons: the ideas of s08 one at a time, each tied to a scenario and a step of the viewer.
 
-URL parameters: ``?lesson=<id>`` picks the lesson, ``?lang=en|zh`` the language.
+URL parameters: ``?lesson=<id>`` picks the lesson, ``?lang=en|zh|ja`` the language.
 Every figure, step number and right answer shown here is computed from the traces
 (``lessons``); the words come from ``lessons.i18n``.
 """
@@ -14,23 +14,16 @@ from streamlit.errors import StreamlitAPIException
 
 import exports
 from lessons import LESSON_IDS, Link, Prediction, lesson, lesson_title, option_label
-from lessons.i18n import LANGS, normalize_lang, t
+from lessons.i18n import LANGS, t
 from simulator.errors import SimulatorError
+from simulator.i18n import language
 from simulator.text import one_line
-from ui.setup import require_entrypoint
+from ui.setup import start_page
 from ui.url import adopt_url, set_url
 
-require_entrypoint()
+start_page()
 
 VIEWER_PAGE = "pages/viewer.py"
-
-
-def _default_lang() -> str:
-    """The language chosen earlier in this browser session (maybe on another page), else the browser's."""
-    if st.session_state.get("lang") in LANGS:
-        return st.session_state["lang"]
-    locale = getattr(st.context, "locale", None) or ""
-    return "zh" if str(locale).lower().startswith("zh") else "en"
 
 
 def _step_to(offset: int) -> None:
@@ -92,18 +85,11 @@ def _prediction(lid: str, pred: Prediction, lang: str) -> None:
 
 
 def main() -> None:
-    adopt_url("lang", "lang_choice", normalize_lang)
-    if st.session_state.get("lang_choice") not in LANGS:
-        st.session_state["lang_choice"] = _default_lang()
+    lang = language() if language() in LANGS else "en"  # the page's language (the sidebar's switcher sets it)
     adopt_url("lesson", "lesson_choice", lambda raw: raw if raw in LESSON_IDS else None)
     if st.session_state.get("lesson_choice") not in LESSON_IDS:
         last = st.session_state.get("_lesson_last")
         st.session_state["lesson_choice"] = last if last in LESSON_IDS else LESSON_IDS[0]
-    with st.sidebar:
-        lang = st.radio("Language / 语言", list(LANGS), format_func=LANGS.get, key="lang_choice",
-                        horizontal=True)
-    st.session_state["lang"] = lang  # shared with other pages: t(key, st.session_state.get("lang", "en"))
-    set_url(lang=lang)
     with st.sidebar:
         lid = st.radio(t("nav.choose", lang), LESSON_IDS, format_func=lambda i: lesson_title(i, lang),
                        key="lesson_choice")

@@ -43,14 +43,14 @@ from ui.live_actions import (
 )
 from ui.live_view import draw_run
 from ui.pickers import MODE_LABELS
-from ui.setup import require_entrypoint
+from ui.setup import start_page
 from ui.text import md_plain, md_safe
 
 POLL_S = 0.5
 DEFAULT_PROMPT = 'Start two background tasks, "sleep 2" and "sleep 4", then tell me when both have finished.'
 LLM_LABELS = {"anthropic": "Anthropic API (a real model)", "recorded": "A recording's decisions"}
 
-require_entrypoint()
+start_page()
 
 # --------------------------------------------------------------------------------------- page
 if st.session_state.pop("_live_go_viewer", False):

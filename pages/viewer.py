@@ -4,12 +4,12 @@ import streamlit as st
 
 from ui.pickers import MODE_LABELS, choose_mode, choose_source
 from ui.runs import source_trace
-from ui.setup import require_entrypoint
+from ui.setup import start_page
 from ui.stepper import step_viewer, steps_words
 from ui.text import clock_words, md_plain, md_safe
 from ui.url import set_url
 
-require_entrypoint()
+start_page()
 
 source = choose_source(allow_trace=True)
 mode = choose_mode(source)

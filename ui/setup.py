@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .lang import page_language
+
 
 def require_entrypoint() -> None:
     """Make sure this page runs under the app's navigation (``streamlit_app.py``).
@@ -20,3 +22,9 @@ def require_entrypoint() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def start_page() -> str:
+    """What every page does first: run under the app's navigation, and speak the reader's language (returned)."""
+    require_entrypoint()
+    return page_language()

@@ -103,14 +103,20 @@ def test_lang_zh_in_the_url_shows_chinese():
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in r.label) or r.key == "lang_choice" for r in at.radio)
 
 
+def open_app_on_lessons() -> AppTest:
+    at = AppTest.from_file(str(Path(PAGE).parent.parent / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    return at.switch_page("pages/lessons.py").run()
+
+
 def test_language_selector_switches_and_updates_the_url():
-    at = open_page()
-    at.radio(key="lang_choice").set_value("zh").run()
+    at = open_app_on_lessons()
+    at.button_group(key="lang_switch").set_value("zh").run()
     assert at.header[0].value == t("lesson.blocking.title", "zh")
     assert qp(at, "lang") == "zh"
     at.button(key="nav_next").click().run()
     assert at.header[0].value == t("lesson.serial-trap.title", "zh")
-    at.radio(key="lang_choice").set_value("en").run()
+    at.button_group(key="lang_switch").set_value("en").run()
     assert at.header[0].value == t("lesson.serial-trap.title", "en") and qp(at, "lang") == "en"
 
 
@@ -160,10 +166,8 @@ def test_inside_the_app_links_are_page_links_to_the_viewer():
 
 
 def test_language_and_lesson_survive_a_visit_to_the_viewer():
-    at = AppTest.from_file(str(Path(PAGE).parent.parent / "streamlit_app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/lessons.py").run()
-    at.radio(key="lang_choice").set_value("zh").run()
+    at = open_app_on_lessons()
+    at.button_group(key="lang_switch").set_value("zh").run()
     at.button(key="nav_next").click().run()
     at.switch_page("pages/viewer.py").run()
     assert not at.exception
