@@ -25,7 +25,8 @@ TRACE_FORMAT = "s08-trace"
 TRACE_VERSION = 1
 MAIN = "main"
 
-#: Every event kind, with the lane it lives on ("main" or "task").
+#: Every event kind, with the lane it lives on: "main" (a loop: the main thread, or the lane of a
+#: sub-agent, which runs a loop of its own) or "task" (a background task's lane).
 EVENT_KINDS: dict[str, str] = {
     "session_start": "main",
     "drain": "main",
@@ -47,7 +48,10 @@ EVENT_KINDS: dict[str, str] = {
     "retry": "task",
     "finish": "task",
     "enqueue": "task",
+    "progress": "task",
 }
+#: What a lane runs: a shell command (the default), or a sub-agent with a loop of its own.
+LANE_KINDS = ("command", "agent")
 
 
 def task_lane(task_id: str) -> str:
@@ -136,9 +140,14 @@ def validate_trace(data: Any, source: str) -> None:
     for i, lane in enumerate(lanes):
         if not isinstance(lane, dict) or not isinstance(lane.get("id"), str):
             raise InputError(source, f"lanes[{i}] must be an object with a string id")
+        if lane.get("kind", "command") not in LANE_KINDS:
+            raise InputError(source, f"lanes[{i}].kind must be one of {', '.join(LANE_KINDS)}")
         lane_ids.add(lane["id"])
     if MAIN not in lane_ids:
         raise InputError(source, "lanes has no 'main' lane")
+    for i, lane in enumerate(lanes):
+        if "parent" in lane and (lane["parent"] not in lane_ids or lane["parent"] == lane["id"]):
+            raise InputError(source, f"lanes[{i}].parent must name another lane of the trace")
     events = data.get("events")
     if not isinstance(events, list):
         raise InputError(source, f"events must be a list, not {_type_name(events)}")
@@ -169,7 +178,7 @@ def validate_trace(data: Any, source: str) -> None:
                     raise InputError(source, f"{where}.{key} must be a list")
         if kind == "inject" and not isinstance(ev.get("text"), str):
             raise InputError(source, f"{where}.text must be a string")
-        if kind in ("spawn", "task_start", "finish", "enqueue", "task_queued", "retry") and not isinstance(
+        if kind in ("spawn", "task_start", "finish", "enqueue", "task_queued", "retry", "progress") and not isinstance(
                 ev.get("task_id"), str):
             raise InputError(source, f"{where}.task_id must be a string")
         _check_fields(source, where, kind, ev)
@@ -198,6 +207,7 @@ _FIELD_TYPES: dict[str, tuple[tuple[str, tuple[type, ...], str], ...]] = {
     "enqueue": (("queue_depth", (int,), "an integer"),),
     "model_start": (("call", (int,), "an integer"), ("message_count", (int,), "an integer")),
     "check": (("result", (str,), "a string"),),
+    "progress": (("text", (str,), "a string"),),
     "session_end": (("message", (str,), "a string"),),
     "error": (("message", (str,), "a string"),),
 }
