@@ -12,7 +12,7 @@ from typing import Any
 from simulator.scenario import Scenario
 from simulator.trace import Trace
 
-from . import chrome, session, svg, text
+from . import chrome, html, session, svg, text
 
 #: Format name -> (module, what the file is for, the file's suffix).
 FORMATS: dict[str, tuple[Any, str, str]] = {
@@ -20,6 +20,7 @@ FORMATS: dict[str, tuple[Any, str, str]] = {
     "svg": (svg, "the timeline as an SVG image", ".svg"),
     "json": (session, "the session file: scenario and traces in one JSON document", ".session.json"),
     "text": (text, "the text timeline and the figures", ".txt"),
+    "html": (html, "one HTML file that steps through the runs offline", ".html"),
 }
 
 

@@ -37,3 +37,23 @@ def category_colors() -> tuple[list[str], list[str]]:
     """Legend domain and range for every bar category, main lane first."""
     cats = {**MAIN_COLORS, **{k: v for k, v in STATUS_COLORS.items() if k not in ("spawned", "interrupted")}}
     return list(cats), list(cats.values())
+
+
+#: Colours by category key, for the player (the keys are the same in every language).
+CATEGORY_COLORS: dict[str, str] = {
+    "model": MAIN_COLORS["model call"],
+    "tool": MAIN_COLORS["tool call"],
+    "blocked": MAIN_COLORS["blocked by a command"],
+    "idle": "#e2e8f0",
+    "queued": STATUS_COLORS["queued"],
+    "running": STATUS_COLORS["running"],
+    "completed": STATUS_COLORS["completed"],
+    "error": STATUS_COLORS["error"],
+    "timeout": STATUS_COLORS["timeout"],
+    "killed": STATUS_COLORS["killed"],
+    "interrupted": STATUS_COLORS["interrupted"],
+}
+#: Categories drawn light enough to need dark text on top.
+LIGHT_CATEGORIES = frozenset({"idle", "queued"})
+DRAIN_COLOR = "#0f766e"
+QUEUE_COLOR = "#0d9488"

@@ -42,7 +42,7 @@ from ui.live_actions import (
     stop,
 )
 from ui.live_view import draw_run
-from ui.pickers import MODE_LABELS
+from ui.pickers import mode_label
 from ui.setup import start_page
 from ui.text import md_plain, md_safe
 
@@ -123,7 +123,7 @@ with left:
                     help="Off: each decision comes at once, so only the commands take time.")
 with right:
     st.session_state.setdefault("live_mode", PARALLEL)
-    st.radio("Harness", MODES, key="live_mode", format_func=MODE_LABELS.get, horizontal=True,
+    st.radio("Harness", MODES, key="live_mode", format_func=mode_label, horizontal=True,
              disabled=running, help="parallel (s08): background_run starts a background thread. "
                                     "serial (s07): every command blocks the loop.")
     st.number_input("Kill a command after (s)", min_value=1.0, max_value=MAX_TIMEOUT_S,
@@ -150,7 +150,7 @@ with st.expander("What Start does", expanded=not on):
         "1. Make an empty work directory on the server for this browser session (removed when you start "
         "another run or clear this one).",
         f"2. {who}",
-        f"3. Run every command it asks for, for real, in the **{MODE_LABELS[s.mode]}** harness.",
+        f"3. Run every command it asks for, for real, in the **{mode_label(s.mode)}** harness.",
         f"4. Refuse dangerous commands (sudo, rm -rf /, …), keep file tools inside the directory, kill any "
         f"command after {s.timeout_s:g} s, run at most {s.max_concurrent} background tasks at once, and stop "
         f"the whole run after {s.max_run_s:g} s.",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import _, ngettext
 from .modes import PARALLEL, SERIAL
 from .text import one_line
 
@@ -48,90 +49,133 @@ def _tool_call(name: str, args: Any) -> str:
     return f"{name}({_flat(args[key], 50)})"
 
 
-def event_sentence(ev: dict[str, Any], mode: str = PARALLEL) -> str:
-    """One plain sentence for a learner: what event ``ev`` did and why it matters (``mode``: the harness)."""
+def _who(tid: str, names: dict[str, str] | None) -> str:
+    return (names or {}).get(tid) or _("task {id}").format(id=tid)
+
+
+def _end_words(ev: dict[str, Any]) -> str:
+    """Why a run ended, in the reader's language (the trace keeps the English message)."""
+    return {"end_turn": _("the model finished its turn and no background task is running"),
+            "wait_timeout": _("the loop gave up waiting for the background tasks"),
+            "stopped": _("it was stopped by the user"),
+            "max_model_calls": _("it reached its limit of model calls"),
+            "model_error": _("the model could not answer"),
+            "max_tokens": _("the model ran out of output tokens")}.get(str(ev.get("reason")), one_line(ev.get("message", ""), 160))
+
+
+def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, str] | None = None) -> str:
+    """One plain sentence for a learner: what event ``ev`` did and why it matters.
+
+    ``mode`` is the harness; ``names`` gives tasks a reader's name (``A (auth)``) instead of their id.
+    """
     kind = ev["kind"]
-    tid = ev.get("task_id", "")
+    who = _who(str(ev.get("task_id", "")), names)
     if kind == "session_start":
-        return (f"The user's prompt opens the conversation; this run uses the {mode} harness"
-                + (" (s07: every command blocks)." if mode == SERIAL else " (s08: slow commands can go to the background)."))
+        return (_("The user's request opens the conversation. This is the serial harness (s07): every command "
+                  "runs on the main thread and holds it until it ends.") if mode == SERIAL else
+                _("The user's request opens the conversation. This is the parallel harness (s08): a slow command can "
+                  "go to a background task while the main thread goes on."))
     if kind == "drain":
         n = len(ev.get("delivered") or [])
         if n:
-            return (f"Before calling the model, the loop drains the queue: {n} finished task"
-                    f"{'s' if n != 1 else ''} will be reported to the model.")
-        return "Before calling the model, the loop drains the notification queue; it is empty, so nothing is injected."
+            return ngettext("Right before calling the model, the loop drains the queue: it takes {n} notification "
+                            "out, under the queue's lock.",
+                            "Right before calling the model, the loop drains the queue: it takes {n} notifications "
+                            "out, under the queue's lock.", n).format(n=n)
+        return _("Right before calling the model, the loop drains the queue. It is empty, so nothing is added to the "
+                 "conversation.")
     if kind == "inject":
         n = len(ev.get("task_ids") or [])
-        return (f"The loop adds a <background-results> block with {n} line{'s' if n != 1 else ''} to the conversation, "
-                "so the model sees the results in this call.")
+        return ngettext("The loop adds a <background-results> block with {n} result to the conversation: the model "
+                        "reads it in this very call.",
+                        "The loop adds a <background-results> block with {n} results to the conversation: the model "
+                        "reads them in this very call.", n).format(n=n)
     if kind == "model_start":
-        return f"Model call #{ev.get('call')} starts with {ev.get('message_count')} messages; the main thread waits for the answer."
+        n = int(ev.get("message_count") or 0)
+        return ngettext("Model call {call} begins with {n} message. The main thread waits for the answer: this is "
+                        "time spent in a model call.",
+                        "Model call {call} begins with {n} messages. The main thread waits for the answer: this is "
+                        "time spent in a model call.", n).format(call=ev.get("call"), n=n)
     if kind == "model_end":
-        uses = [b for b in ev.get("content", []) if b.get("type") == "tool_use"]
+        uses = [b for b in ev.get("content") or [] if isinstance(b, dict) and b.get("type") == "tool_use"]
         if ev.get("synthetic"):
-            return "The model has nothing to do until a background result arrives, so it ends its turn."
+            return _("The model has nothing to do until a background result arrives, so it ends its turn.")
         if uses:
-            names = ", ".join(b.get("name", "?") for b in uses)
-            return f"The model answers with {len(uses)} tool call{'s' if len(uses) != 1 else ''} ({names})."
-        return f"The model answers with text only and ends its turn (stop reason: {ev.get('stop_reason')})."
+            tools = ", ".join(str(b.get("name", "?")) for b in uses)
+            return ngettext("The model answers with {n} tool call: {tools}.",
+                            "The model answers with {n} tool calls: {tools}.", len(uses)).format(n=len(uses), tools=tools)
+        return _("The model answers in words only and ends its turn.")
     if kind == "tool_start":
         tool, what = ev.get("tool"), _target_words(ev.get("input"))
         if tool == "bash":
-            return f"The main thread runs {what} itself and is blocked until it ends."
+            return _("The main thread runs {what} itself: it is blocked until the command ends.").format(what=what)
         if tool == "background_run" and ev.get("blocking"):
-            return f"The serial harness has no background threads: {what} runs on the main thread, which is blocked until it ends."
+            return _("The serial harness has no background tasks: {what} runs on the main thread, which is blocked "
+                     "until it ends.").format(what=what)
         if tool == "background_run":
-            return f"background_run hands {what} to the BackgroundManager instead of running it here."
+            return _("background_run hands {what} to the background manager instead of running it here.").format(what=what)
         if tool == "check_background":
-            return "check_background asks the BackgroundManager for the task table; it does not wait."
-        return f"The main thread runs {tool} on {what}; file tools are quick and block only briefly."
+            return _("check_background asks the background manager how its tasks stand; it does not wait for them.")
+        return _("The main thread runs {tool} on {what}: a quick tool, done in a moment.").format(tool=tool, what=what)
     if kind == "spawn":
-        return f"Task {tid} is created for {_cmd(ev)} and a background thread takes it; the tool returns the id at once."
+        return _("The manager records {who} for {command} and starts it in the background. background_run returns "
+                 "the task's id at once: it does not wait.").format(who=who, command=_cmd(ev))
     if kind == "refused":
-        return f"The harness refuses this call: {ev.get('reason')}"
+        return _("The harness refuses this call: {reason}").format(reason=one_line(ev.get("reason", ""), 200))
     if kind == "check":
-        return f"check_background reports {'task ' + str(ev['task_id']) if ev.get('task_id') else 'every task'} as it stands now."
+        return (_("check_background reports on {who} as it stands now.").format(who=who) if ev.get("task_id")
+                else _("check_background reports on every task as it stands now."))
     if kind == "tool_end":
         if ev.get("is_error"):
-            return f"{ev.get('tool')} returns an error, which the model will read as its tool result."
+            return _("{tool} returns an error; the model will read it as the tool's result.").format(tool=ev.get("tool"))
         if ev.get("tool") == "background_run" and str(ev.get("result", "")).startswith("Background task"):
-            return "background_run returns the task id immediately; the main thread is free to go on."
-        return f"{ev.get('tool')} returns; its result goes into the tool-result message for the next model call."
+            return _("background_run has returned the task's id; the main thread is free to go on.")
+        return _("{tool} returns; its result goes into the conversation for the next model call.").format(
+            tool=ev.get("tool"))
     if kind == "wait_start":
         n = len(ev.get("pending") or [])
-        return (f"The model has ended its turn but {n} task{'s are' if n != 1 else ' is'} still running, so the loop "
-                "waits for the next notification instead of ending the session.")
+        return ngettext("The model has ended its turn while {n} task still runs. The main thread is idle: free, with "
+                        "nothing to do until a notification arrives.",
+                        "The model has ended its turn while {n} tasks still run. The main thread is idle: free, with "
+                        "nothing to do until a notification arrives.", n).format(n=n)
     if kind == "wait_end":
-        return ("A notification arrived, so the loop stops waiting and will call the model again."
-                if ev.get("reason") == "notification" else "The wait limit ran out before any task finished.")
+        return (_("A notification has arrived, so the loop stops idling and calls the model again.")
+                if ev.get("reason") == "notification" else _("The wait ran out before any task finished."))
     if kind == "task_queued":
-        return f"Task {tid} waits for a free slot: the concurrency limit is reached."
+        return _("{who} waits for a free slot: as many tasks as the limit allows are running.").format(who=who)
     if kind == "task_start":
-        attempt = ev.get("attempt", 1)
-        return f"Task {tid} starts {_cmd(ev)} in a background thread" + (f" (attempt {attempt})." if attempt > 1 else ".")
+        attempt = int(ev.get("attempt", 1) or 1)
+        return (_("{who} starts {command} again in the background (attempt {attempt}).").format(
+            who=who, command=_cmd(ev), attempt=attempt) if attempt > 1 else
+            _("{who} starts {command} in the background.").format(who=who, command=_cmd(ev)))
     if kind == "retry":
-        return f"Task {tid} timed out and is started again (attempt {ev.get('attempt')})."
+        return _("{who} ran out of time and starts again (attempt {attempt}).").format(who=who, attempt=ev.get("attempt"))
     if kind == "finish":
         status, code = ev.get("status"), ev.get("exit_code")
         if status == "completed":
-            return f"Task {tid} finishes successfully (exit 0) in its background thread; the main thread is not involved."
+            return _("{who} finishes successfully in the background; the main thread plays no part in it.").format(who=who)
         if status == "error":
-            return f"Task {tid} fails with exit code {code}; the status says error so the model cannot mistake it for success."
+            return (_("{who} fails with exit code {code}; its status says error, so the model cannot take it for a "
+                      "success.").format(who=who, code=code) if code is not None else
+                    _("{who} fails; its status says error.").format(who=who))
         if status == "timeout":
-            return f"Task {tid} hits its time limit; its whole process group is killed."
-        return f"Task {tid} ends with status {status}."
+            return _("{who} reaches its time limit and is stopped, with every process it started.").format(who=who)
+        if status == "killed":
+            return _("{who} is stopped, with every process it started.").format(who=who)
+        return _("{who} ends ({status}).").format(who=who, status=status)
     if kind == "enqueue":
-        depth = ev.get("queue_depth")
-        return (f"Task {tid} puts its notification in the queue ({depth} waiting); "
-                "it will be delivered at the next drain, not now.")
+        depth = int(ev.get("queue_depth") or 0)
+        return ngettext("{who} takes the queue's lock and adds its notification ({depth} waiting). The model will see "
+                        "it at the next drain, not now.",
+                        "{who} takes the queue's lock and adds its notification ({depth} waiting). The model will see "
+                        "it at the next drain, not now.", depth).format(who=who, depth=depth)
     if kind == "kill":
-        return f"Task {tid} is killed ({ev.get('reason', 'on request')}), together with its whole process group."
+        return _("{who} is stopped, with every process it started.").format(who=who)
     if kind == "error":
-        return f"The run stops: {ev.get('message')}"
+        return _("The run stops: {message}").format(message=one_line(ev.get("message", ""), 200))
     if kind == "session_end":
-        return f"The session ends at {ev['t']:.1f} s: {ev.get('message', '')}"
-    return kind
+        return _("The run ends at {t} s: {why}.").format(t=f"{float(ev['t']):.1f}", why=_end_words(ev))
+    return _("Something happened that this version does not describe ({kind}).").format(kind=kind)
 
 
 def event_summary(ev: dict[str, Any]) -> str:
