@@ -135,10 +135,13 @@ def _drain_choices(trace, ask: int, drain: int) -> tuple[tuple[Choice, ...], str
     cmds = commands(trace)
     choices = [Choice("none", _("Nothing: the queue is empty"),
                       _("Look at the queue: a notification is waiting in it, and the drain takes every one."))]
+    finished = {ev["task_id"] for ev in trace.events[: ask + 1] if ev["kind"] == "enqueue"}
     for tid in known:
         choices.append(Choice(tid, _("The result of `{command}`").format(command=cmds[tid][:60]),
-                              _("The drain takes whatever has finished; only a finished task has a notification in the "
-                                "queue.")))
+                              _("`{command}` has finished and its notification is in the queue: the drain takes it.").format(
+                                  command=cmds[tid][:60]) if tid in finished else
+                              _("`{command}` is still running at this point, so it has nothing in the queue yet.").format(
+                                  command=cmds[tid][:60])))
     if len(known) > 1:
         choices.append(Choice("all", _("Every task's result"),
                               _("Only a finished task has a notification; a task still running has nothing to give yet.")))

@@ -106,6 +106,7 @@ def order(name: str = "try-three-sleeps") -> Chapter:
     drain = first_injecting_drain(par)
     first_id = par.events[drain]["delivered"][0]
     ask = first(par, "model_start", tool_start(par, "background_run"))
+    took = {ev["task_id"]: float(ev.get("duration_s") or 0) for ev in par.events if ev["kind"] == "finish"}
     title = _(par.meta.get("title", name))
     question = Question(
         key="three", run=run_key(name, "parallel"), ask=ask, reveal=drain,
@@ -113,9 +114,11 @@ def order(name: str = "try-three-sleeps") -> Chapter:
             cmds=", ".join(f"`{c}`" for c in cmds.values())),
         where=where(title, parallel_words()),
         choices=tuple(Choice(tid, _("`{command}`").format(command=c),
-                             _("It finishes first, so its notification is first in the queue.") if tid == first_id else
-                             _("Results come in the order tasks finish, not the order they were started; this one "
-                               "takes longer."))
+                             _("It runs for {t} s, less than the others, so its notification is first in the "
+                               "queue.").format(t=secs(took.get(tid, 0))) if tid == first_id else
+                             _("It runs for {t} s: results come in the order tasks finish, not the order they were "
+                               "started, and `{first}` is done sooner.").format(t=secs(took.get(tid, 0)),
+                                                                             first=cmds[first_id]))
                       for tid, c in cmds.items()),
         answer=first_id,
         explain=_("Each notification joins the queue when its task finishes, so the order is the order of finishing. "

@@ -10,7 +10,7 @@ from simulator.modes import PARALLEL
 from simulator.snapshot import snapshot
 from views import panels
 from views.legend import legend_chart
-from views.timeline import timeline_chart
+from views.live import live_chart
 
 from .panels import TASK_COLUMNS
 from .text import md_plain, md_safe
@@ -35,9 +35,8 @@ def draw_run(v: RunView) -> None:
         f"{c['queued']} waiting for a slot · {c['finished']} finished · {len(trace.events)} events · "
         f"t = {trace.duration:.1f} s")
     st.markdown("##### Timeline" + (" (growing)" if v.running else ""))
-    st.vega_lite_chart(timeline_chart(trace, None if v.now is not None else len(trace.events) - 1, cursor_t=v.now),
-                       width="stretch")
-    st.vega_lite_chart(legend_chart(), width="content")
+    st.vega_lite_chart(live_chart(trace, v.now), width="stretch")
+    st.vega_lite_chart(legend_chart(), width="stretch")
     snap = snapshot(trace, len(trace.events) - 1) if trace.events else None
     mode = str(trace.meta.get("mode", PARALLEL))
     q, t = st.columns([1, 1.3], gap="medium")
