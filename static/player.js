@@ -139,9 +139,9 @@
       this.win.style.left = (100 * a / d) + "%"; this.win.style.width = Math.max(1, 100 * (b - a) / d) + "%";
       this.now.style.left = (100 * Math.min(t, d) / d) + "%";
       for (const btn of this.zoomBar.querySelectorAll("button")) btn.classList.toggle("on", btn.dataset.zoom === this.zoom);
-      if (!this.view) { this.ready.then(() => this.view && this.show(step, hide, force)); return; }
+      if (!this.view) return this.ready.then(() => this.view && this.show(step, hide, force));
       this.view.signal("cursor", t).signal("hide", this.hide).signal("x0", a).signal("x1", b);
-      this.view.runAsync();
+      return this.view.runAsync();
     }
     setDomain(a, b) { if (this.view) { this.view.signal("x0", a).signal("x1", b); this.view.runAsync(); } }
     destroy() { if (this.observer) this.observer.disconnect(); if (this.view) this.view.finalize(); }
@@ -430,12 +430,13 @@
       const st = this.run.steps[step];
       this.rememberCards();
       clear(this.say).append(el("span", {}, inline(st.say)));
-      this.timeline.show(step, hide);
+      const drawn = this.timeline.show(step, hide);
       this.showScene(step);
       this.showCode(step);
       this.showConvo(step, prev);
       this.showTasks(step);
       this.animate(step);
+      return drawn;
     }
     destroy() { this.timeline.destroy(); }
   }
@@ -525,7 +526,7 @@
       const prev = initial ? null : this.step;
       if (!initial && step === this.step) return;
       this.step = step;
-      this.runView.show(step, prev, this.hide);
+      this.rendered = this.runView.show(step, prev, this.hide);
       const last = this.last(), s = this.s, total = this.run.steps.length - 1;
       this.where.textContent = fmt(s.where, { step, total, t: secs(this.run.steps[step].t) });
       this.slider.max = last; this.slider.value = step;
@@ -657,7 +658,19 @@
       if (c.lab) this.wrap.append(this.lab(c.lab));
       this.takeaway = el("div", { class: "s08p-take", style: { display: this.allAnswered(c) ? "" : "none" } },
         el("strong", { text: s.takeaway + " " }), c.takeaway);
-      this.wrap.append(this.takeaway, this.nav());
+      this.wrap.append(this.takeaway);
+      if (this.doc.view.viewer && c.links && c.links.length) {
+        const lang = new URLSearchParams(window.location.search).get("lang");
+        const list = el("ul", { class: "s08p-links" });
+        for (const link of c.links) {
+          const q = new URLSearchParams({ scenario: link.scenario, mode: link.mode, step: link.step });
+          if (lang) q.set("lang", lang);
+          list.append(el("li", {}, el("a", { href: this.doc.view.viewer + "?" + q.toString(), target: "_self",
+            "data-step": link.step, text: fmt(s.link_step, { caption: link.caption, step: link.step }) })));
+        }
+        this.wrap.append(el("h4", { style: { marginTop: "12px" }, text: s.open_in_viewer }), list);
+      }
+      this.wrap.append(this.nav());
     }
     allAnswered(c) { return c.questions.every((q) => this.answers[c.id + "/" + q.key] !== undefined); }
     question(c, q) {

@@ -20,7 +20,7 @@ def _course(lang: str) -> dict[str, Any]:
 def course(open_at: str) -> dict[str, Any]:
     """The whole course in the page's language, opening at lesson ``open_at``."""
     doc = dict(_course(language()))
-    doc["view"] = {"kind": "course", "lesson": open_at if open_at in LESSON_IDS else LESSON_IDS[0]}
+    doc["view"] = {"kind": "course", "lesson": open_at if open_at in LESSON_IDS else LESSON_IDS[0], "viewer": "viewer"}
     return doc
 
 

@@ -69,5 +69,6 @@ def player_strings() -> dict[str, Any]:
         "prev_lesson": _("← Previous lesson"), "next_lesson": _("Next lesson →"),
         "lesson_of": _("Lesson {n} of {total}"), "takeaway": _("In one line:"),
         "your_answer": _("Your answer:"), "more_panels": _("The code, the conversation and the task table"),
+        "open_in_viewer": _("Open it in the viewer"), "link_step": _("{caption} (step {step})"),
         "right": _("Right."), "not_quite": _("Not quite."), "what_happened": _("What the run shows"),
     }

@@ -15,7 +15,7 @@ PAGE = page_path("lessons")
 def test_the_page_hands_the_player_every_lesson_and_opens_the_first():
     at = open_script(PAGE)
     doc = player_doc(at)
-    assert doc["view"] == {"kind": "course", "lesson": LESSON_IDS[0]}
+    assert doc["view"] == {"kind": "course", "lesson": LESSON_IDS[0], "viewer": "viewer"}
     assert [c["id"] for c in doc["course"]["chapters"]] == list(LESSON_IDS)
 
 
