@@ -85,6 +85,8 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL) -> str:
             return f"background_run hands {what} to the BackgroundManager instead of running it here."
         if tool == "check_background":
             return "check_background asks the BackgroundManager for the task table; it does not wait."
+        if ev.get("blocking"):
+            return f"The main thread runs {tool} on {what or 'its input'} itself and is blocked until it ends."
         return f"The main thread runs {tool} on {what}; file tools are quick and block only briefly."
     if kind == "spawn":
         return f"Task {tid} is created for {_cmd(ev)} and a background thread takes it; the tool returns the id at once."
@@ -168,7 +170,8 @@ def event_summary(ev: dict[str, Any]) -> str:
     if kind == "kill":
         return f"task {ev.get('task_id')}: {ev.get('reason')}"
     if kind == "wait_start":
-        return f"{len(ev.get('pending') or [])} task(s) running, up to {ev.get('limit_s')} s"
+        limit = f", up to {ev.get('limit_s')} s" if ev.get("limit_s") is not None else ""
+        return f"{len(ev.get('pending') or [])} task(s) running{limit}"
     if kind == "wait_end":
         return str(ev.get("reason"))
     if kind == "error":

@@ -74,7 +74,7 @@ def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
     name = box.selectbox("Scenario or recording", names, key="scenario", format_func=lambda n: titles.get(n, n),
                          help="Bundled sessions. The title says what happens; recordings are real runs.")
     st.session_state["_scenario"] = name
-    upload = box.file_uploader("…or open a file (scenario, recording or trace)", type=["json"], key="upload",
+    upload = box.file_uploader("…or open a file (scenario, recording or trace)", type=["json", "jsonl"], key="upload",
                                help="A JSON file saved by this app, the CLI or a live run.")
     chosen: Source | None = _opened_source(name, upload is not None, allow_trace, box)
     if upload is not None:
