@@ -163,10 +163,8 @@ def build_trace(reading: Reading, source: str, read_names: list[str], load: Load
             "settings": {}, "import": _import_facts([reading, *(others or [])], read_names, agents, book,
                                                     agent_calls)}
     trace = Trace(meta=meta, lanes=_lanes(book), events=events.ordered())
-    if redact:
-        trace = redact_trace(trace)
-    trace.meta["import"]["summary"] = import_summary(trace)
-    return trace
+    trace.meta["import"]["summary"] = import_summary(trace)  # before redacting: a poll is told by its command
+    return redact_trace(trace) if redact else trace
 
 
 def _lanes(book: TaskBook) -> list[dict[str, Any]]:

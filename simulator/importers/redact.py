@@ -15,7 +15,6 @@ from typing import Any
 
 from ..i18n import _
 from ..trace import Trace
-from .summary import import_summary
 
 _PATH = re.compile(r"(?<![\w.<-])(?:~/|/|[A-Za-z]:\\)[^\s\"'<>|;&()\[\]{},`]+")
 _TAGGED = re.compile(r"<([a-z][a-z_-]{0,40})>(.*?)</\1>", re.S)
@@ -177,16 +176,19 @@ def redact_trace(trace: Trace) -> Trace:
     red = _Redactor()
     lanes = [red.lane(lane) for lane in trace.lanes]
     events = [red.event(ev) for ev in trace.events]
-    meta = dict(trace.meta)
+    meta = {k: v for k, v in trace.meta.items() if k != "import"}
     if isinstance(meta.get("prompt"), str):
         meta["prompt"] = red.ph("text", meta["prompt"])
         meta["title"] = _("Claude Code session: {prompt}").format(prompt=meta["prompt"])
     meta = _remaining_paths(meta, red.ph)
     lanes, events = _remaining_paths(lanes, red.ph), _remaining_paths(events, red.ph)
-    facts = dict(meta.get("import") or {})
-    facts.update(redacted=True, placeholders=red.ph.counts())
+    facts = dict(trace.meta.get("import") or {})
+    if not facts.get("redacted"):
+        facts.update(redacted=True, placeholders=red.ph.counts())
+    summary = facts.get("summary")
+    if isinstance(summary, dict) and isinstance(summary.get("longest_blocked"), dict):
+        longest = dict(summary["longest_blocked"])
+        longest["label"] = red.ph("command", str(longest.get("label", "")))
+        facts["summary"] = {**summary, "longest_blocked": longest}
     meta["import"] = facts
-    redacted = Trace(meta=meta, lanes=lanes, events=events)
-    if "summary" in facts:  # figures only change in their words: say them again in the placeholders
-        facts["summary"] = import_summary(redacted)
-    return redacted
+    return Trace(meta=meta, lanes=lanes, events=events)

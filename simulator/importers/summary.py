@@ -20,6 +20,10 @@ from .polling import poll_kind
 TOP_DELAYS = 5  # delays listed one by one
 LISTED = 10  # lost notifications and running tasks listed one by one
 _ESTIMATED = ("notification", "reminder")  # an end known only from the delivery itself
+_KEYS = ("wall_s", "model_calls", "model_s", "agents", "agent_model_calls", "agent_model_s", "blocked_s",
+         "blocked_calls", "longest_blocked", "task_output_wait_s", "task_output_wait_calls", "agents_wait_s",
+         "agents_wait_calls", "idle_while_background_s", "tasks", "delays", "never_delivered", "still_running",
+         "polling")
 
 
 def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -186,9 +190,18 @@ def _s(seconds: float) -> str:
     return f"{seconds:,.1f}"
 
 
+def stored_summary(trace: Trace) -> dict[str, Any]:
+    """The figures the import stored (they were told before any redaction), else the trace's own."""
+    facts = trace.meta.get("import")
+    stored = facts.get("summary") if isinstance(facts, dict) else None
+    if isinstance(stored, dict) and set(stored) >= set(_KEYS):
+        return stored
+    return import_summary(trace)
+
+
 def summary_lines(trace: Trace) -> list[str]:
     """The summary in sentences, one a line (indented lines list what the line above counts)."""
-    f = import_summary(trace)
+    f = stored_summary(trace)
     lines = [_("{wall} s from the first record to the last.").format(wall=_s(f["wall_s"]))]
     lines.append(ngettext("Time in model calls: {s} s in {n} call on the main thread ({pct}% of the session).",
                           "Time in model calls: {s} s in {n} calls on the main thread ({pct}% of the session).",
