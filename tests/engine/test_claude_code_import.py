@@ -347,3 +347,34 @@ def test_a_folder_of_several_sessions_asks_for_one(tmp_path):
     older_session().write(tmp_path / "b.jsonl")
     with pytest.raises(InputError, match="2 session transcripts; give the .jsonl of one"):
         import_claude_code(tmp_path)
+
+
+def test_a_notification_wrapped_in_a_system_reminder_is_delivered_with_its_wrapper(tmp_path):
+    s = Session()
+    s.prompt("lint", 0)
+    use = s.call("Bash", {"command": "ruff check .", "run_in_background": True}, 1)
+    s.result(use, launched("bruff001"), 1.1)
+    s.say("Waiting.", 2)
+    text = ("<system-reminder>\n" + task_notification("bruff001", "failed", 'Background command "ruff check ." failed '
+                                                      "(exit code 1)") + "\n</system-reminder>")
+    s.notify(text, 9)
+    s.say("Ruff found problems.", 10)
+    trace = imported(s, tmp_path)
+    lane = lane_of(trace, "bruff001")["id"]
+    assert kinds(trace, "inject")[0]["text"] == text
+    finish = kinds(trace, "finish", lane)[0]
+    assert (finish["status"], finish["exit_code"], finish["t"]) == ("error", 1, 9.0)
+
+
+def test_a_call_whose_result_never_came_ends_when_the_session_goes_on(tmp_path):
+    s = Session()
+    s.prompt("deploy", 0)
+    s.call("Bash", {"command": "make deploy"}, 1)
+    s.prompt("[Request interrupted by user]", 30)
+    s.say("Stopped.", 31)
+    s.call("Bash", {"command": "make status"}, 32)  # the transcript ends while this one runs
+    trace = imported(s, tmp_path)
+    starts, ends = kinds(trace, "tool_start"), kinds(trace, "tool_end")
+    assert len(starts) == 2 and len(ends) == 1
+    assert (ends[0]["t"], ends[0]["is_error"]) == (30.0, True)
+    assert import_summary(trace)["blocked_s"] == 29.0 + (trace.duration - 32.0)
