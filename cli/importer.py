@@ -23,15 +23,18 @@ from simulator.storage import atomic_write_text
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``import`` command (one sub-command per harness) to the CLI's sub-parsers."""
-    p = subparsers.add_parser("import", help="turn another agent harness's session into a trace",
-                              description=__doc__.split("\n\n")[0])
+    p = subparsers.add_parser("import", help=_("turn another agent harness's session into a trace"),
+                              description=_("Turn another agent harness's session into a trace."))
     harnesses = p.add_subparsers(dest="harness", required=True, metavar="HARNESS")
-    cc = harnesses.add_parser("claude-code", help="a Claude Code session (.jsonl, with its sub-agents' files)",
-                              description=__doc__.split("\n\n")[1])
-    cc.add_argument("path", metavar="PATH", help="the session's .jsonl transcript, or its folder")
-    cc.add_argument("--out", metavar="TRACE.json", required=True, help="where to write the trace")
+    cc = harnesses.add_parser(
+        "claude-code", help=_("a Claude Code session (.jsonl, with its sub-agents' files)"),
+        description=_("Read a Claude Code session (its .jsonl transcript, or its folder, with the sub-agent "
+                      "transcripts beside it), print where its time went, and write it as a trace. Nothing is "
+                      "sent anywhere."))
+    cc.add_argument("path", metavar="PATH", help=_("the session's .jsonl transcript, or its folder"))
+    cc.add_argument("--out", metavar="TRACE.json", required=True, help=_("where to write the trace"))
     cc.add_argument("--redact", action="store_true",
-                    help="replace commands, paths, output and free text with stable placeholders")
+                    help=_("replace commands, paths, output and free text with stable placeholders"))
 
     def one_line_error(message: str) -> NoReturn:
         print(f"error: import: {message}", file=sys.stderr)
@@ -51,7 +54,7 @@ def _write(path: Path, text: str) -> None:
         os.umask(mask)
         path.chmod(0o666 & ~mask)
     except OSError as exc:
-        raise InputError(str(path), f"cannot be written ({exc.strerror or exc})") from None
+        raise InputError(str(path), _("cannot be written ({reason})").format(reason=exc.strerror or exc)) from None
 
 
 def cmd_import_claude_code(args: argparse.Namespace) -> int:

@@ -75,18 +75,18 @@ def _read_file(path: Path, name: str) -> Reading:
         with path.open("rb") as handle:
             return read_transcript(handle, name)
     except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
+        raise InputError(name, _("cannot be read ({reason})").format(reason=exc.strerror or exc)) from None
 
 
 def _check(reading: Reading, source: str) -> None:
     """One line naming the file when it is not a transcript this importer can draw."""
     if reading.lines == 0:
-        raise InputError(source, "is empty")
+        raise InputError(source, _("is empty"))
     if reading.transcript_like == 0:
-        raise InputError(source, "is not a Claude Code transcript (no line is a record with a \"type\" and a "
-                                 "\"sessionId\")")
+        raise InputError(source, _("is not a Claude Code transcript (no line is a record with a \"type\" and a "
+                                   "\"sessionId\")"))
     if not any(rec.type in ("user", "assistant") for rec in reading.records):
-        raise InputError(source, "has no user or assistant message with a timestamp this importer can read")
+        raise InputError(source, _("has no user or assistant message with a timestamp this importer can read"))
 
 
 def _first_prompt(records: list[Record]) -> tuple[str, int | None]:
@@ -134,7 +134,7 @@ def build_trace(reading: Reading, source: str, read_names: list[str], load: Load
         if rec.sidechain and rec.agent_id:
             inline.setdefault(rec.agent_id, []).append(rec)
     if not any(r.type in ("user", "assistant") for r in main_records):
-        raise InputError(source, "has no message of the main conversation (every record belongs to a sub-agent)")
+        raise InputError(source, _("has no message of the main conversation (every record belongs to a sub-agent)"))
     base = min(r.at for r in main_records)
     book = TaskBook(session_id, base)
     main = Transcript(lane=MAIN, name=reading.source, records=main_records)

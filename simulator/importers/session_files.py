@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..i18n import _, ngettext
 
 _AGENT_FILE = re.compile(r"agent-([A-Za-z0-9_-]{1,80})\.jsonl")
 
@@ -55,19 +56,21 @@ def _main_in_folder(folder: Path, given: str) -> Path:
     try:
         sessions = sorted(p for p in folder.glob("*.jsonl") if p.is_file() and not _AGENT_FILE.fullmatch(p.name))
     except OSError as exc:
-        raise InputError(given, f"cannot be read ({exc.strerror})") from None
+        raise InputError(given, _("cannot be read ({reason})").format(reason=exc.strerror)) from None
     if len(sessions) == 1:
         return sessions[0]
     if not sessions:
-        raise InputError(given, "is a folder with no session transcript (.jsonl) in it")
-    raise InputError(given, f"is a folder with {len(sessions)} session transcripts; give the .jsonl of one")
+        raise InputError(given, _("is a folder with no session transcript (.jsonl) in it"))
+    raise InputError(given, ngettext("is a folder with {n} session transcript; give the .jsonl of one",
+                                     "is a folder with {n} session transcripts; give the .jsonl of one",
+                                     len(sessions)).format(n=len(sessions)))
 
 
 def locate(given: str) -> SessionFiles:
     """The files of the session ``given`` names: a ``.jsonl`` transcript, or a session's folder."""
     path = Path(given)
     if not path.exists():
-        raise InputError(given, "no such file")
+        raise InputError(given, _("no such file"))
     main = _main_in_folder(path, given) if path.is_dir() else path
     own = _agent_files(main.parent / main.stem / "subagents")
     legacy = {k: v for k, v in _agent_files(main.parent).items() if k not in own and v != main}
