@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from claude_code_transcripts import (
@@ -24,12 +26,13 @@ from claude_code_transcripts import (
     stopped_task,
     task_notification,
     task_output,
+    write_agents_session,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.errors import InputError
-from simulator.importers import redact_trace, summary_lines, transcript_trace
+from simulator.importers import import_claude_code, redact_trace, summary_lines, transcript_trace
 from simulator.snapshot import snapshot
 from simulator.trace import Trace
 
@@ -116,13 +119,13 @@ def _holds(data: bytes) -> None:
     Trace.from_dict(json.loads(redact_trace(again).to_json()), NAME)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(transcript_bytes())
 def test_random_json_lines_give_a_trace_or_one_line(data):
     _holds(data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(mutated_record(), min_size=1, max_size=25), st.randoms(use_true_random=False))
 def test_shuffled_and_mutated_sessions_give_a_trace_or_one_line(records, rnd):
     rnd.shuffle(records)
@@ -133,3 +136,17 @@ def test_shuffled_and_mutated_sessions_give_a_trace_or_one_line(records, rnd):
 @given(st.integers(min_value=0, max_value=len(current_session().text().encode())))
 def test_a_transcript_cut_anywhere_gives_a_trace_or_one_line(cut):
     _holds(current_session().text().encode()[:cut])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(transcript_bytes())
+def test_a_random_sub_agent_file_beside_a_good_session_never_crashes_it(agent_lines):
+    with tempfile.TemporaryDirectory() as folder:
+        main = write_agents_session(Path(folder))
+        agent = Path(folder) / SESSION / "subagents" / "agent-a4c1e9f0b2d3e5f60.jsonl"
+        agent.write_bytes(agent_lines)
+        trace = import_claude_code(main)
+        again = Trace.from_dict(json.loads(trace.to_json()), "fuzz")
+        for step in range(len(again.events)):
+            snapshot(again, step)
+        assert summary_lines(again)
