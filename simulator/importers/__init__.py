@@ -8,7 +8,8 @@ transcripts beside it); ``transcript_trace(name, data)`` reads one transcript's 
 
 from .claude_code import SOURCE, import_claude_code, looks_like_transcript, transcript_trace
 from .redact import redact_trace
-from .summary import import_summary, summary_lines
+from .summary import import_summary
+from .summary_text import summary_lines
 
 __all__ = ["SOURCE", "import_claude_code", "import_summary", "looks_like_transcript", "redact_trace",
            "summary_lines", "transcript_trace"]

@@ -26,7 +26,8 @@ from .loop_lane import LoopLane
 from .records import Reading, Record, clip, read_transcript
 from .redact import redact_trace
 from .summary import import_summary
-from .tasks import Task, TaskBook, Transcript
+from .task_facts import Task, Transcript
+from .tasks import TaskBook
 
 SOURCE = "claude-code"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

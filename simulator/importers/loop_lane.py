@@ -17,7 +17,8 @@ from ..trace import MAIN
 from . import shapes
 from .events import EventList
 from .records import Record, clip
-from .tasks import Task, TaskBook, Transcript
+from .task_facts import Task, Transcript
+from .tasks import TaskBook
 
 RESULT_CHARS = 2_000  # characters of a tool's result kept in the trace
 CHECK_CHARS = 500

@@ -11,81 +11,13 @@ and what the queue held at each delivery.
 from __future__ import annotations
 
 import hashlib
-import itertools
-from dataclasses import dataclass, field
 from typing import Any
 
-from ..notifications import COMMAND_LIMIT, PREVIEW_LIMIT
-from ..trace import MAIN, task_lane
+from ..trace import MAIN
 from . import shapes
+from .queue import queue_at, queue_lists
 from .records import Record
-
-QUEUE_LIST_LIMIT = 100  # notifications listed in one drain's queue (the rest are counted)
-
-
-@dataclass
-class Transcript:
-    """The records of one loop: the main session, or one sub-agent."""
-
-    lane: str
-    name: str  # the file's name, relative to the session's folder
-    records: list[Record]
-
-
-@dataclass
-class Call:
-    """What one tool call did to background work."""
-
-    role: str  # launch | check | kill
-    task: str  # the task's id as Claude Code wrote it
-    status: str | None = None  # a check's view of the task (None while it runs)
-    worked: bool = True  # a stop call that stopped something
-
-
-@dataclass
-class Task:
-    """One background task: a shell command, a Monitor, or a sub-agent."""
-
-    source_id: str
-    task_id: str
-    tool: str  # Bash | Monitor | Agent
-    parent: str  # the lane that started it
-    label: str
-    start: float
-    launched: bool = True  # False when only a notification names it
-    prompt: str = ""
-    output_file: str | None = None
-    moved: bool = False
-    evidence: list[tuple[float, str, str | None, int | None]] = field(default_factory=list)
-    queued_at: float | None = None
-    delivered_at: float | None = None
-    notice: shapes.Notice | None = None
-    killed_at: float | None = None
-    removed_at: float | None = None  # its notification left the queue (a "remove" naming it)
-    progress_queued: list[tuple[float, str]] = field(default_factory=list)
-    progress_delivered: list[tuple[float, str]] = field(default_factory=list)
-    finish: float | None = None
-    status: str | None = None
-    exit_code: int | None = None
-    observed: str | None = None
-    enqueue_at: float | None = None
-
-    @property
-    def lane(self) -> str:
-        return task_lane(self.task_id)
-
-    @property
-    def progress(self) -> list[tuple[float, str]]:
-        """A Monitor's events: when they were queued, or else when they were delivered."""
-        return self.progress_queued or self.progress_delivered
-
-    def item(self, notice: shapes.Notice | None = None) -> dict[str, Any]:
-        """This task as one notification of a drain's queue."""
-        shown = notice or self.notice
-        return {"task_id": self.task_id, "status": (shown.status if shown else None) or self.status or "running",
-                "command": self.label[:COMMAND_LIMIT], "result": (shown.result if shown else "")[:PREVIEW_LIMIT],
-                "exit_code": shown.exit_code if shown else self.exit_code,
-                "output_file": (shown.output_file if shown else None) or self.output_file}
+from .task_facts import Call, Task, Transcript
 
 
 class TaskBook:
@@ -258,6 +190,10 @@ class TaskBook:
         named = shapes.task_file_id(where)
         return named if named in self.tasks else None
 
+    def queue_at(self, where: tuple[str, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+        """The queue right before the delivery at ``where`` (lane, line), after it, and how many were left out."""
+        return queue_at(self.queues.get(where, ([], 0)), self.deliveries.get(where, []))
+
     def transcript_ended(self, task: Task, transcript: Transcript) -> None:
         """A sub-agent whose transcript ends on an answer with no tool call has finished there."""
         last = next((r for r in reversed(transcript.records) if r.type in ("assistant", "user")), None)
@@ -269,7 +205,7 @@ class TaskBook:
         """Decide each task's end and notification times, and what the queue held at each delivery."""
         for task in self.tasks.values():
             self._settle(task)
-        self._sweep_queue()
+        self.queues = queue_lists(self.tasks.values(), self.delivery_times, self.deliveries)
 
     def _settle(self, task: Task) -> None:
         evidence = list(task.evidence)
@@ -289,35 +225,3 @@ class TaskBook:
             task.enqueue_at = task.finish
         if task.enqueue_at is not None and task.delivered_at is not None:
             task.enqueue_at = min(task.enqueue_at, task.delivered_at)
-
-    def _sweep_queue(self) -> None:
-        """One pass in time order over queued and delivered notifications: the queue at every delivery."""
-        changes: list[tuple[float, int, Task]] = []
-        for task in self.tasks.values():
-            if task.enqueue_at is not None:
-                changes.append((task.enqueue_at, 0, task))
-                left = [t for t in (task.delivered_at, task.removed_at) if t is not None and t >= task.enqueue_at]
-                if left:
-                    changes.append((min(left), 2, task))  # still listed by a delivery at that instant
-        points = sorted((t, 1, where) for where, t in self.delivery_times.items())
-        waiting: dict[str, Task] = {}
-        steps = sorted([*changes, *points], key=lambda c: (c[0], c[1]))
-        for _t, order, what in steps:
-            if order == 0:
-                waiting[what.source_id] = what
-            elif order == 2:
-                waiting.pop(what.source_id, None)
-            else:
-                listed = list(itertools.islice(waiting.values(), QUEUE_LIST_LIMIT + len(self.deliveries[what])))
-                self.queues[what] = (listed, max(0, len(waiting) - len(listed)))
-
-    def queue_at(self, where: tuple[str, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
-        """The queue right before the delivery at ``where`` (lane, line), the queue after it, and how many were left out."""
-        delivering = self.deliveries.get(where, [])
-        now = {task.source_id for task, notice in delivering if notice.status is not None}
-        listed, omitted = self.queues.get(where, ([], 0))
-        others = [task for task in listed if task.source_id not in now][:QUEUE_LIST_LIMIT]
-        omitted += max(0, len([task for task in listed if task.source_id not in now]) - len(others))
-        after = [task.item() for task in others]
-        before = after + [task.item(notice) for task, notice in delivering]
-        return before, after, omitted
