@@ -116,6 +116,9 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
             return _("background_run hands {what} to the background manager instead of running it here.").format(what=what)
         if tool == "check_background":
             return _("check_background asks the background manager how its tasks stand; it does not wait for them.")
+        if ev.get("blocking"):
+            return _("The main thread runs {tool} on {what} itself: it is blocked until it ends.").format(
+                tool=tool, what=what or _("its input"))
         return _("The main thread runs {tool} on {what}: a quick tool, done in a moment.").format(tool=tool, what=what)
     if kind == "spawn":
         return _("The manager records {who} for {command} and starts it in the background. background_run returns "
@@ -212,7 +215,8 @@ def event_summary(ev: dict[str, Any]) -> str:
     if kind == "kill":
         return f"task {ev.get('task_id')}: {ev.get('reason')}"
     if kind == "wait_start":
-        return f"{len(ev.get('pending') or [])} task(s) running, up to {ev.get('limit_s')} s"
+        limit = f", up to {ev.get('limit_s')} s" if ev.get("limit_s") is not None else ""
+        return f"{len(ev.get('pending') or [])} task(s) running{limit}"
     if kind == "wait_end":
         return str(ev.get("reason"))
     if kind == "error":
