@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from simulator.i18n import _
 from ui.embed import embed_view
 from ui.lang import language_switcher, page_language
 from ui.menu import menu_pages
@@ -24,17 +25,17 @@ def front_page() -> None:
     st.switch_page(target, query_params=query)
 
 
-st.set_page_config(page_title="s08 · background tasks", page_icon=":material/timeline:", layout="wide",
+page_language()
+st.set_page_config(page_title=_("s08 · background tasks"), page_icon=":material/timeline:", layout="wide",
                    initial_sidebar_state="collapsed" if st.context.is_embedded else "auto")
 embedded = bool(st.context.is_embedded)
-page_language()
 pages = menu_pages()
-hidden = [st.Page("pages/embed.py", title="Embedded viewer", icon=":material/web_asset:", url_path="embed",
+hidden = [st.Page("pages/embed.py", title=_("Embedded viewer"), icon=":material/web_asset:", url_path="embed",
                   visibility="hidden")]
 if embedded:  # inside an iframe, the app's front page is the compact viewer
-    hidden.append(st.Page(embed_view, title="Viewer", url_path="embedded", visibility="hidden", default=True))
+    hidden.append(st.Page(embed_view, title=_("Viewer"), url_path="embedded", visibility="hidden", default=True))
 else:
-    hidden.append(st.Page(front_page, title="Front", url_path="front", visibility="hidden", default=True))
+    hidden.append(st.Page(front_page, title=_("Start"), url_path="front", visibility="hidden", default=True))
 navigation = st.navigation(pages + hidden, position="hidden" if embedded else "sidebar")
 if not embedded:
     language_switcher()

@@ -40,7 +40,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="scenario name, or scenario/recording/trace/session file (not with --lesson)")
     p.add_argument("--lesson", metavar="N|ID|all", default=None,
                    help="html only: a lesson (its number or id) or the whole course ('all') instead of a run")
-    p.add_argument("--format", choices=tuple(exports.FORMATS), default="chrome", help="what to write (default: chrome)")
+    formats = "; ".join(f"{name}: {_(what)}" for name, (_m, what, _s) in exports.FORMATS.items())
+    p.add_argument("--format", choices=tuple(exports.FORMATS), default="chrome",
+                   help=_("what to write (default: chrome): {formats}").format(formats=formats))
     p.add_argument("--out", metavar="FILE", required=True, help="where to write it ('-' for standard output)")
     p.add_argument("--mode", choices=(*MODES, BOTH), default=None,
                    help="which harness to run (default: both for chrome, parallel otherwise)")
@@ -127,7 +129,7 @@ def _export(args: argparse.Namespace) -> int:
             if not args.source:
                 raise InputError("export", _("give a scenario name or a file, or --lesson"))
             scenario, traces = _runs(args)
-            text = exports.render(args.format, traces, scenario=scenario, step=args.step, lang=args.lang or "en")
+            text = exports.render(args.format, traces, scenario=scenario, step=args.step)
         if args.out == "-":
             sys.stdout.write(text)
             return 0

@@ -42,7 +42,7 @@ def export_menu(*, stem: str, traces: dict[str, Trace], scenario: Scenario | Non
                            icon=":material/timeline:", key=f"{key}_perfetto", width="stretch",
                            help=_("Chrome Trace Event JSON: one process per harness, one thread per lane. Open it at "
                                   "ui.perfetto.dev."))
-        st.download_button(_("Timeline image (SVG)"), _in(lang, lambda: exports.render("svg", traces, lang=lang)),
+        st.download_button(_("Timeline image (SVG)"), _in(lang, lambda: exports.render("svg", traces)),
                            file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore", icon=":material/image:",
                            key=f"{key}_svg", width="stretch", help=_("The whole timeline as a picture, for slides and notes."))
         st.download_button(_("Session file (JSON)"), _in(lang, lambda: exports.render("json", traces, scenario=scenario)),
