@@ -17,6 +17,7 @@ from ui.text import file_stem, md_plain, md_safe
 from ui.url import adopt_url, parse_float, set_url
 from ui.whatif import whatif_panel
 from views import compare
+from views.mechanism import mechanism_graph
 
 start_page()
 
@@ -47,6 +48,10 @@ adopt_url("t", "t", parse_float, _("“{value}” is not a time in seconds; the 
 set_url(mode=None, step=None, lesson=None)
 player(scenario_document(data, {"kind": "compare", "t": float(st.session_state.get("t") or 0.0)}), key="compare_player")
 
+with st.expander(_("The parts of each harness, with this run's figures")):
+    for trace, head in ((serial, _("Serial (s07)")), (parallel, _("Parallel (s08)"))):
+        st.markdown("**" + head + "**")
+        st.graphviz_chart(mechanism_graph(trace), width="stretch")
 st.markdown("##### " + _("The figures") + (" " + _("(before → after your changes)") if changes else ""))
 rows = compare.metric_rows(ms, mp, before)
 names = compare.column_names()

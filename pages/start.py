@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from simulator.i18n import _
+from lessons import LESSON_IDS
+from simulator.i18n import _, ngettext
 from simulator.inputs import bundled
 from ui.documents import scenario_document
 from ui.player import player
@@ -50,7 +51,9 @@ st.markdown(_(
     "- **Drain**: right before each model call, the loop takes every waiting notification out of the queue and adds "
     "them to the conversation, in one `<background-results>` block."))
 go, look = st.columns(2)
-go.page_link("pages/lessons.py", label=_("Start the lesson: eight short steps, with a question in each"),
+go.page_link("pages/lessons.py", label=ngettext("Start the course: {n} short lesson, with questions to answer",
+                                                "Start the course: {n} short lessons, with questions to answer",
+                                                len(LESSON_IDS)).format(n=len(LESSON_IDS)),
              icon=":material/school:", query_params={"lesson": "blocking"})
 look.page_link("pages/viewer.py", label=_("Or step through this run yourself"), icon=":material/timeline:",
                query_params={"scenario": SCENARIO, "mode": "parallel"})

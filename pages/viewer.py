@@ -3,13 +3,14 @@
 import streamlit as st
 
 from simulator.i18n import _
-from ui.documents import source_document
+from ui.documents import source_document, source_traces
 from ui.exports import viewer_exports
 from ui.pickers import available_modes, choose_source, kind_word, url_mode
 from ui.player import player
 from ui.setup import start_page
 from ui.text import md_plain, md_safe
 from ui.url import adopt_url, parse_int, set_url
+from views.mechanism import mechanism_graph
 
 start_page()
 
@@ -44,4 +45,6 @@ if step > last:
         step=step, last=last), icon=":material/link_off:")
     doc["view"]["step"] = last
 player(doc, key="viewer_player")
+with st.expander(_("The mechanism on one picture, with this run's figures")):
+    st.graphviz_chart(mechanism_graph(source_traces(source)[mode]), width="stretch")
 viewer_exports(source, doc["runs"][mode], mode, step)

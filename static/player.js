@@ -104,7 +104,7 @@
     }
     async build() {
       if (typeof window.vegaEmbed !== "function") { this.chart.textContent = this.strings.no_chart; return; }
-      const result = await window.vegaEmbed(this.chart, this.run.timeline, { renderer: "svg", actions: false,
+      const result = await window.vegaEmbed(this.chart, this.run.timeline, { renderer: window.__s08renderer || "svg", actions: false,
         tooltip: { theme: "light" } });
       this.view = result.view;
       this.resize();
@@ -140,10 +140,19 @@
       this.now.style.left = (100 * Math.min(t, d) / d) + "%";
       for (const btn of this.zoomBar.querySelectorAll("button")) btn.classList.toggle("on", btn.dataset.zoom === this.zoom);
       if (!this.view) return this.ready.then(() => this.view && this.show(step, hide, force));
-      this.view.signal("cursor", t).signal("hide", this.hide).signal("x0", a).signal("x1", b);
+      const want = { cursor: t, hide: this.hide, x0: a, x1: b }, last = this.signals || {};
+      const changed = Object.keys(want).filter((k) => last[k] !== want[k]);
+      if (!changed.length) return Promise.resolve();
+      for (const k of changed) this.view.signal(k, want[k]);
+      this.signals = want;
       return this.view.runAsync();
     }
-    setDomain(a, b) { if (this.view) { this.view.signal("x0", a).signal("x1", b); this.view.runAsync(); } }
+    setDomain(a, b) {
+      if (!this.view) return;
+      this.view.signal("x0", a).signal("x1", b);
+      this.signals = Object.assign({}, this.signals, { x0: a, x1: b });
+      this.view.runAsync();
+    }
     destroy() { if (this.observer) this.observer.disconnect(); if (this.view) this.view.finalize(); }
   }
 
@@ -306,17 +315,23 @@
       for (const b of this.codeTabs.children) b.classList.toggle("hot", !!byTab[b.dataset.tab]);
       if (hits.length && !this.pinned) this.openTab(hits[0][0]);
       if (!this.tab) this.openTab(Object.keys(this.run.code)[0]);
-      const wanted = byTab[this.tab] || [];
-      let first = null;
-      for (const [key, lines] of Object.entries(this.codeLines)) for (const ln of lines) {
-        const on = key === this.tab && wanted.includes(Number(ln.dataset.n));
-        ln.classList.toggle("hit", on);
-        ln.classList.toggle("first", on && hits.length && key === hits[0][0] && Number(ln.dataset.n) === hits[0][1]);
-        if (on && !first) first = ln;
-      }
-      if (first) {
-        const v = this.codeView, top = first.offsetTop - v.offsetTop;
-        if (top < v.scrollTop || top > v.scrollTop + v.clientHeight - 30) v.scrollTop = Math.max(0, top - 60);
+      const wanted = new Set(byTab[this.tab] || []);
+      for (const ln of this.hitLines || []) ln.classList.remove("hit", "first");
+      this.hitLines = [];
+      const lines = this.codeLines[this.tab] || [];
+      let first = -1;
+      lines.forEach((ln, i) => {
+        if (!wanted.has(Number(ln.dataset.n))) return;
+        ln.classList.add("hit");
+        if (hits.length && this.tab === hits[0][0] && Number(ln.dataset.n) === hits[0][1]) ln.classList.add("first");
+        this.hitLines.push(ln);
+        if (first < 0) first = i;
+      });
+      if (first >= 0) {  // lines have one height: no layout needed to know where the hit line is
+        const v = this.codeView;
+        if (!this.lineH) this.lineH = lines[0].offsetHeight || 18;
+        const top = first * this.lineH, height = this.viewH || (this.viewH = v.clientHeight);
+        if (top < v.scrollTop || top > v.scrollTop + height - 30) v.scrollTop = Math.max(0, top - 60);
       }
       this.pinned = false;
     }

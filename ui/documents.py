@@ -16,7 +16,8 @@ from .pickers import available_modes
 from .runs import run_data
 
 
-def _traces(source: Source) -> dict[str, Trace]:
+def source_traces(source: Source) -> dict[str, Trace]:
+    """Every run of ``source`` by harness: a trace as it is, a scenario or recording run in each harness."""
     if source.trace is not None:
         return {str(source.trace.meta.get("mode") or "parallel"): source.trace}
     if source.scenario is not None:
@@ -28,7 +29,7 @@ def _traces(source: Source) -> dict[str, Trace]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _runs_document(key: str, lang: str, _source: Source) -> dict[str, Any]:
     with use_language(lang):
-        return player_document(_traces(_source))
+        return player_document(source_traces(_source))
 
 
 def source_document(source: Source, view: dict[str, Any]) -> dict[str, Any]:
