@@ -10,6 +10,7 @@ from typing import Any
 
 from .i18n import _, ngettext
 from .modes import PARALLEL, SERIAL
+from .status_words import status_word
 from .text import one_line
 
 _TARGET_KEYS = ("command", "path", "task_id")
@@ -38,7 +39,7 @@ def _target_words(args: Any) -> str:
     if "path" in args:
         return f"`{args['path']}`"
     if "task_id" in args:
-        return f"task {args['task_id']}"
+        return _("task {id}").format(id=args["task_id"])
     return ""
 
 
@@ -165,7 +166,7 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
             return _("{who} reaches its time limit and is stopped, with every process it started.").format(who=who)
         if status == "killed":
             return _("{who} is stopped, with every process it started.").format(who=who)
-        return _("{who} ends ({status}).").format(who=who, status=status)
+        return _("{who} ends ({status}).").format(who=who, status=status_word(status))
     if kind == "enqueue":
         depth = int(ev.get("queue_depth") or 0)
         return ngettext("{who} takes the queue's lock and adds its notification ({depth} waiting). The model will see "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SimulatorError
+from ..i18n import _
 from ..modes import MODES, PARALLEL
 
 ENABLE_ENV = "S08_LIVE"
@@ -44,7 +45,7 @@ def live_enabled(env_value: Any = None, secret_value: Any = None) -> tuple[bool,
     if env in _FALSE:
         return False, f"{ENABLE_ENV}={env_value}"
     if secret_value is True or (isinstance(secret_value, str) and secret_value.strip().lower() in _TRUE):
-        return True, "live.enabled in the Streamlit secrets"
+        return True, _("live.enabled in the Streamlit secrets")
     return False, ""
 
 
