@@ -43,8 +43,9 @@ def _line_of(lines: list[str], needle: str) -> int:
 def _model_words(node: Any) -> Iterator[str]:
     """Every ``{"type": "text", "text": ...}`` block below ``node``, in file order."""
     if isinstance(node, dict):
-        if node.get("type") == "text" and isinstance(node.get("text"), str) and node["text"].strip():
-            yield node["text"]
+        text = node.get("text")
+        if node.get("type") == "text" and isinstance(text, str) and text.strip() and not text.lstrip().startswith("<"):
+            yield text  # (a block that opens with a tag is text the harness wrote, shown exactly as it was)
         for value in node.values():
             yield from _model_words(value)
     elif isinstance(node, list):
