@@ -5,7 +5,7 @@ import streamlit as st
 from simulator.i18n import _
 from ui.documents import source_document, source_traces
 from ui.exports import viewer_exports
-from ui.pickers import available_modes, choose_source, kind_word, url_mode
+from ui.pickers import available_modes, choose_source, kind_word, source_picked, url_mode
 from ui.player import player
 from ui.setup import start_page
 from ui.text import md_plain, md_safe
@@ -18,9 +18,10 @@ source = choose_source(allow_trace=True)
 modes = available_modes(source)
 mode = url_mode(modes)
 adopt_url("step", "step", parse_int, _("“{value}” is not a step number; the run opens at its start."))
+picked = source_picked()
 if st.session_state.get("_viewer_source") != source.key:
-    if st.session_state.get("_viewer_source") is not None and st.query_params.get("step") is None:
-        st.session_state["step"] = 0
+    if picked or (st.session_state.get("_viewer_source") is not None and st.query_params.get("step") is None):
+        st.session_state["step"] = 0  # another run: from its start (a link with ?step= keeps its step)
     st.session_state["_viewer_source"] = source.key
 step = max(0, int(st.session_state.get("step") or 0))
 set_url(t=None, changes=None, lesson=None)  # other pages' parameters
