@@ -3,6 +3,7 @@
 import streamlit as st
 
 from simulator.i18n import _
+from simulator.importers import summary_lines
 from ui.documents import source_document, source_traces
 from ui.exports import viewer_exports
 from ui.pickers import available_modes, choose_source, kind_word, source_picked, url_mode
@@ -35,6 +36,10 @@ st.markdown(_(
     "task** started with `background_run`. When a task finishes, its notification waits in the **queue**; right "
     "before each model call the loop **drains** the queue, taking every notification and putting it into the "
     "conversation. Press **Next** (or →) to step; **Next delivery** jumps to the next drain that delivers."))
+if source.trace is not None and isinstance(source.trace.meta.get("import"), dict):
+    with st.container(border=True):
+        st.markdown("##### " + _("Where this session's time went"))
+        st.text("\n".join(summary_lines(source.trace)))
 description = source.scenario.description if source.scenario is not None else ""
 if description:
     with st.expander(_("About this run")):

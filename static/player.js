@@ -297,7 +297,7 @@
           el("span", { class: "n", text: l.n === null ? "⋯" : String(l.n) }), el("span", { text: l.text || " " })));
       }
       this.codeBox.append(el("h4", { text: s.code_title }), this.codeTabs, this.codeFile, this.codeView,
-        el("div", { class: "muted", style: { fontSize: "13px", marginTop: "4px" }, text: s.code_note }));
+        el("div", { class: "muted", style: { fontSize: "13px", marginTop: "4px" }, text: this.run.code_note || s.code_note }));
       this.tab = null; this.pinned = false;
     }
     openTab(key, byUser) {
