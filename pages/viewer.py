@@ -30,16 +30,17 @@ set_url(t=None, changes=None, lesson=None)  # other pages' parameters
 st.title(md_plain(_(source.title)))
 st.caption(_("{kind} **{name}** · one step per event, counted from 0").format(
     kind=kind_word(source.kind).capitalize(), name=md_plain(source.name)))
-st.markdown(_(
-    "The **harness** is the code around the model: the loop that calls it, runs the tools it asks for and feeds "
-    "the results back. The top row of the timeline is its **main thread**; each row below is a **background "
-    "task** started with `background_run`. When a task finishes, its notification waits in the **queue**; right "
-    "before each model call the loop **drains** the queue, taking every notification and putting it into the "
-    "conversation. Press **Next** (or →) to step; **Next delivery** jumps to the next drain that delivers."))
-if source.trace is not None and isinstance(source.trace.meta.get("import"), dict):
-    with st.container(border=True):
-        st.markdown("##### " + _("Where this session's time went"))
-        st.text("\n".join(summary_lines(source.trace)))
+st.markdown(_("Top row: the **main thread** of the harness (the loop around the model). Rows below: **background "
+              "tasks**. Press **Next** or → to step; **Next delivery** (Shift+→) jumps to the next drain that "
+              "delivers results."))
+with st.expander(_("How to read this page")):
+    st.markdown(_(
+        "The **harness** is the code around the model: the loop that calls it, runs the tools it asks for and feeds "
+        "the results back. Each row below the main thread is a **background task** started with `background_run`. "
+        "When a task finishes, its notification waits in the **queue**; right before each model call the loop "
+        "**drains** the queue, taking every notification and putting it into the conversation. On the right: the "
+        "loop's state, the queue's lock, the queue and the background threads. Below: the code that ran this step, "
+        "and the conversation the model reads at its next call."))
 description = source.scenario.description if source.scenario is not None else ""
 if description:
     with st.expander(_("About this run")):

@@ -265,6 +265,10 @@
         this.cards.append(this.card(i, statusAt(t, step), taking.includes(i)));
       }
       if (!shown.length) this.cards.append(el("span", { class: "empty", text: s.queue_empty }));
+      if (st.kind === "inject" && drain && drain.delivered.length) {  // the frame after: where the cards went
+        this.cards.append(el("div", { class: "s08p-sent", "data-testid": "s08-sent" }, el("span", { text: s.sent_to_convo + " " }),
+          ...drain.delivered.map((i) => el("span", { class: "s08p-ncard sent", text: this.taskLetter(i) }))));
+      }
       this.queueBox.classList.toggle("active", st.lock !== null && st.lock !== undefined);
       // the threads
       clear(this.threads);
