@@ -41,6 +41,10 @@ with st.expander(_("How to read this page")):
         "**drains** the queue, taking every notification and putting it into the conversation. On the right: the "
         "loop's state, the queue's lock, the queue and the background threads. Below: the code that ran this step, "
         "and the conversation the model reads at its next call."))
+if source.trace is not None and isinstance(source.trace.meta.get("import"), dict):
+    with st.container(border=True):
+        st.markdown("##### " + _("Where this session's time went"))
+        st.text("\n".join(summary_lines(source.trace)))
 description = source.scenario.description if source.scenario is not None else ""
 if description:
     with st.expander(_("About this run")):
