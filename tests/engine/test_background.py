@@ -256,7 +256,7 @@ def test_shutdown_kills_running_tasks(make):
 
 # -- output streaming ----------------------------------------------------------
 def test_huge_output_streams_to_disk_not_memory(make):
-    mgr = make(timeout_s=60)
+    mgr = make(timeout_s=60, max_output_bytes=250_000_000)
     me = psutil.Process()
     before = me.memory_info().rss
     size = 200_000_000
@@ -613,7 +613,7 @@ def test_retry_starts_with_empty_output(make):
 
 
 def test_orphan_that_keeps_writing_does_not_hold_the_task(make):
-    mgr = make(reap_orphans=False)
+    mgr = make(reap_orphans=False, max_output_bytes=None)  # `yes` would pass the output cap in 0.2 s
     marker = mark(42)
     tid = tid_of(mgr.run(f"yes orphan-{marker} & sleep 0.2; echo leader-done"))
     rec = finished(mgr, tid)
