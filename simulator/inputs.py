@@ -16,10 +16,9 @@ from typing import Any
 from .errors import InputError
 from .scenario import SCENARIO_FORMAT, Scenario, load_scenario, scenario_from_dict, scenario_paths
 from .session_file import SESSION_FORMAT, session_from_dict
-from .storage import parse_json
+from .storage import MAX_FILE_BYTES, parse_json, read_file_bytes
 from .trace import TRACE_FORMAT, Trace
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 KINDS = ("scenario", "recording", "trace", "session")
 
 
@@ -120,8 +119,4 @@ def open_source(name_or_path: str) -> Source:
         raise InputError(name_or_path, "no bundled scenario of that name (see `python -m simulator list`)")
     if path.is_dir():
         raise InputError(name_or_path, "is a directory, not a file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(name_or_path, f"cannot be read ({exc.strerror})") from None
-    return read_source(name_or_path, data)
+    return read_source(name_or_path, read_file_bytes(path, MAX_FILE_BYTES, name_or_path))

@@ -295,7 +295,8 @@ class LiveRun:
 
     def cleanup(self) -> None:
         """Remove the work directory and the run's state (only once the worker has ended)."""
-        if self._done.is_set():
+        # a run no longer alive is only writing its last lines: give it a moment
+        if self._done.wait(0 if self.alive else 10):
             shutil.rmtree(self.workdir, ignore_errors=True)
             if self.run_state is not None:
                 self.run_state.remove()
