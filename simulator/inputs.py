@@ -52,9 +52,9 @@ class Source:
 
 def document_kind(doc: Any) -> str | None:
     """``trace``, ``session`` or ``scenario`` from a document's ``format`` field (None if it has none we know)."""
-    if not isinstance(doc, dict):
+    if not isinstance(doc, dict) or not isinstance(doc.get("format"), str):
         return None
-    return {TRACE_FORMAT: "trace", SESSION_FORMAT: "session", SCENARIO_FORMAT: "scenario"}.get(doc.get("format"))
+    return {TRACE_FORMAT: "trace", SESSION_FORMAT: "session", SCENARIO_FORMAT: "scenario"}.get(doc["format"])
 
 
 def bundled_names() -> list[str]:

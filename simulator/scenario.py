@@ -219,6 +219,9 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     turns = [_turn(source, i, t, commands) for i, t in enumerate(turns_in)]
     src = data.get("source", {"kind": "scripted"})
     _expect(source, "source", src, (dict,), "an object")
+    for key in ("kind", "model", "llm", "clock", "mode", "end_reason", "recorded_at", "note"):
+        if key in src:
+            _expect(source, f"source.{key}", src[key], (str,), "a string")
     for key in ("title", "summary", "description"):
         if key in data:
             _expect(source, key, data[key], (str,), "a string")

@@ -104,6 +104,9 @@ class WorkDir:
         if stat.S_ISLNK(st.st_mode):
             raise UnsafeCommandError(f"Error: {path} goes through a symbolic link ({name}); the file tools "
                                      "do not follow links")
+        if stat.S_ISDIR(st.st_mode):  # a link a moment ago, a folder now: someone is swapping them
+            raise UnsafeCommandError(f"Error: {path}: {name} changed while it was opened; the file tools do not "
+                                     "follow links")
         raise NotADirectoryError(errno.ENOTDIR, f"{name} is not a folder", path)
 
     def _own(self, name: str, dir_fd: int) -> None:
