@@ -13,7 +13,9 @@ import streamlit as st
 
 from simulator.anthropic_model import KEY_ENV, default_model_name
 from simulator.errors import InputError
+from simulator.i18n import _
 from simulator.inputs import Source, bundled
+from simulator.live.isolation import live_blocker, unsandboxed_warning
 from simulator.live.manager import MANAGER
 from simulator.live.settings import (
     DEFAULT_END_WAIT_S,
@@ -56,6 +58,8 @@ start_page()
 if st.session_state.pop("_live_go_viewer", False):
     st.switch_page("pages/viewer.py")
 on, how = live_enabled(os.environ.get(ENABLE_ENV), secret("live", "enabled"))
+blocked = live_blocker() if on else None  # turned on, but no sandbox can start here
+on = on and blocked is None
 owner = st.session_state.setdefault("_live_owner", uuid.uuid4().hex)
 run = MANAGER.get(owner)
 view = run.view() if run is not None else None
@@ -68,7 +72,9 @@ st.markdown(
     "`background_run` hands them to real background threads. The timeline, the notification queue and the "
     "task table fill in while the run goes on."
 )
-if not on:
+if blocked:
+    st.error(md_plain(blocked), icon=":material/lock:")
+elif not on:
     with st.container(border=True, key="live_off"):
         st.warning("Live runs are **off** on this server: they run real shell commands, so the operator has to "
                    "turn them on.", icon=":material/lock:")
@@ -78,13 +84,16 @@ if not on:
         st.code("[live]\nenabled = true", language="toml")
         st.caption(f"Other limits: `{MAX_RUNS_ENV}` sets how many live runs the server allows at once "
                    f"(default {DEFAULT_MAX_RUNS}). Below you can still set up a run and read what it would do.")
-        st.caption("The guards (work-directory confinement, the dangerous-command check, timeouts, keys kept out "
-                   "of commands' environment) are not a sandbox: a command runs as the server's user and can "
-                   "read what that user can read. Turn live runs on only in a throwaway container or VM, with "
-                   "an API key you can revoke.")
+        st.caption(_("Every command of a live run runs in a bubblewrap sandbox of its own: no network, its own "
+                     "processes only, the system read-only, only its work directory writable, and limits on "
+                     "processes, memory, file size, CPU time and output (see docs/sandbox.md). Without "
+                     "bubblewrap, live runs stay off."))
 else:
     st.caption(f"Live runs are on ({md_safe(how)}). Runs going on this server: {MANAGER.active()} of "
                f"{MANAGER.max_runs}.")
+    warning = unsandboxed_warning()
+    if warning:
+        st.warning(md_plain(warning), icon=":material/warning:")
 
 left, right = st.columns([1.6, 1], gap="large")
 with left:
@@ -104,7 +113,7 @@ with left:
                       placeholder="optional when the server has one",
                       help="Kept in this browser session's memory only: never written to a file, a trace, a "
                            "recording or a log, and never shown to another session.")
-        _, where = api_key()
+        _key, where = api_key()
         st.caption(f"API key: {where}." if where else
                    f"API key: none yet. Type one above, or set {KEY_ENV} / the Streamlit secrets on the server.")
     else:
@@ -151,7 +160,9 @@ with st.expander("What Start does", expanded=not on):
         "another run or clear this one).",
         f"2. {who}",
         f"3. Run every command it asks for, for real, in the **{MODE_LABELS[s.mode]}** harness.",
-        f"4. Refuse dangerous commands (sudo, rm -rf /, …), keep file tools inside the directory, kill any "
+        "4. " + _("Run every command in a sandbox of its own (bubblewrap), which sees nothing of the server but "
+                  "the system, read-only, and this work directory.") + " "
+        f"Refuse dangerous commands (sudo, rm -rf /, …), keep file tools inside the directory, kill any "
         f"command after {s.timeout_s:g} s, run at most {s.max_concurrent} background tasks at once, and stop "
         f"the whole run after {s.max_run_s:g} s.",
         "5. Keep API keys and other credentials out of the commands' environment, and scrub them from the "

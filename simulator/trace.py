@@ -297,8 +297,9 @@ def _check_lanes(source: str, lanes: Any) -> set[str]:
 def _check_msg(source: str, where: str, msg: Any) -> None:
     if not isinstance(msg, dict) or msg.get("op") not in ("append", "extend"):
         raise _fail(source, _("{field} must be an object with op 'append' or 'extend'").format(field=where))
-    if msg.get("role", "user") not in ("user", "assistant"):
-        raise _fail(source, _("{field}.role must be 'user' or 'assistant'").format(field=where))
+    if not isinstance(msg.get("role", "user"), str):  # any words: the viewer shows them as text
+        raise _fail(source, _("{field}.role must be a string, not {type}").format(
+            field=where, type=_type_name(msg.get("role"))))
     if not isinstance(msg.get("content"), list) or not all(isinstance(b, dict) for b in msg["content"]):
         raise _fail(source, _("{field}.content must be a list of blocks (objects)").format(field=where))
     _blocks(source, f"{where}.content", msg["content"])

@@ -190,8 +190,8 @@ REFUSED: list[tuple[str, Callable[[], Any], str]] = [
      "version 1.0"),
     ("version true", lambda: Trace.from_dict(_with(_trace(), lambda d: d.update(version=True)), SOURCE),
      "version"),
-    ("a message of the wrong role", lambda: Trace.from_dict(_with(
-        _trace(), lambda d: d["events"][0]["msg"].update(role="system")), SOURCE), "events[0].msg.role"),
+    ("a message whose role is a number", lambda: Trace.from_dict(_with(
+        _trace(), lambda d: d["events"][0]["msg"].update(role=5)), SOURCE), "events[0].msg.role"),
     ("a text block whose text is a number", lambda: Trace.from_dict(_with(
         _trace(), lambda d: d["events"][0]["msg"].update(content=[{"type": "text", "text": 5}])), SOURCE),
      "events[0].msg.content[0].text"),
