@@ -77,15 +77,16 @@ def interrupt(rec: dict[str, Any], log: Path) -> None:
 def kill_leftover(pid: Any, start: Any) -> bool:
     """Kill the process group of a task that outlived a crash, if its leader is still that process.
 
-    Returns True if there was a group to kill.
+    Returns True if there was a living process to kill (a zombie leader waiting to be reaped
+    by init is not one: it is dead already).
     """
     if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 1 or not start:
         return False
     now = proc_start_time(pid)
     if now is not None and now != start:
         return False  # the pid belongs to another process now
-    if now is None and not group_exists(pid):
-        return False  # leader and group are gone (a live group's id is never reused as a pid)
+    if not group_exists(pid):
+        return False  # nothing in the group lives (a live group's id is never reused as a pid)
     kill_group(pid)
     return True
 

@@ -88,3 +88,21 @@ def test_the_state_folder_is_private_and_where_the_environment_says(tmp_path):
     assert oct(state.dir.stat().st_mode & 0o777) == "0o700"
     state.remove()
     assert not state.dir.exists()
+
+
+def test_a_dead_leader_not_yet_reaped_is_not_counted_as_a_leftover(tmp_path):
+    state = RunState(tmp_path / "state", "run3", tmp_path, owns_workdir=False)
+    proc = subprocess.Popen(["true"], start_new_session=True)
+    start = open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()[19]
+    deadline = time.monotonic() + 10
+    while open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z":  # dead, not reaped
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    _task(state.tasks_dir, "dddddddd", "running", pid=proc.pid, pid_start=start)
+    os.close(state._lock)
+    state._lock = None
+    try:
+        found = recover(tmp_path / "state")
+    finally:
+        proc.wait()
+    assert (found.runs, found.tasks, found.killed) == (1, 1, 0)
