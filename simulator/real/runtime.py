@@ -95,7 +95,7 @@ class RealRuntime:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return bytes(head), size, "timeout"
-                ready, _, _ = select.select(watch, [], [], left if pidfd >= 0 else min(left, 0.05))
+                ready = _readable(watch, left if pidfd >= 0 else min(left, 0.05))
                 if out_r in ready:
                     chunk = os.read(out_r, _CHUNK)
                     if chunk:
@@ -138,6 +138,17 @@ def _pidfd(pid: int) -> int:
         return os.pidfd_open(pid)
     except (AttributeError, OSError):
         return -1
+
+
+def _readable(fds: list[int], timeout_s: float) -> set[int]:
+    """Those of ``fds`` ready to read (or closed) within ``timeout_s``; ``poll``, so any descriptor number works."""
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    try:
+        return {fd for fd, _ in poller.poll(max(timeout_s, 0.0) * 1000)}
+    except InterruptedError:
+        return set()
 
 
 def _exited(pid: int) -> bool:
