@@ -28,8 +28,8 @@ def live_blocker() -> str | None:
     problem = sandbox_problem()
     if problem is None or unsandboxed_allowed():
         return None
-    return _("Live runs are off: they need a sandbox, and {problem}. Install bubblewrap, or set {name}=1 to run "
-             "commands without one.").format(problem=problem, name=UNSANDBOXED_ENV)
+    return _("Live runs are off: they need a sandbox, and {problem}. To run commands without one, set {name}=1 "
+             "(see docs/sandbox.md).").format(problem=problem, name=UNSANDBOXED_ENV)
 
 
 def unsandboxed_warning() -> str | None:
