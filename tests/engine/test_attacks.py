@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ import pytest
 from sandboxing import reachable_dir, require_sandbox
 from scripted_attacker import Attacker, calls, say
 from stub_messages_api import StubMessagesAPI
+from survivors import SPAWNED, mark, sleepers, spawner, wait_until
 
 import exports
 from simulator.live.manager import LiveRunManager
@@ -45,34 +46,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ENV_KEY = "sk-ant-env-0123456789abcdefghijklmnop"
 KEY_A = "sk-ant-typed-A-9876543210zyxwvutsrqpo"
 KEY_B = "sk-ant-typed-B-ABCDEFGHIJ0123456789ab"
-RUN = f"{os.getpid() % 10**6:06d}"
-
-
-def mark(n: int) -> str:
-    """A sleep length unique to this test run (``sleep <mark>`` finds the processes again)."""
-    return f"{2000 + n}.{RUN}"
-
-
-def sleepers(marker: str) -> list[psutil.Process]:
-    """Live ``sleep <marker>`` processes anywhere on the machine (sandboxed ones included)."""
-    found = []
-    for p in psutil.process_iter(["cmdline", "status"]):
-        try:
-            if p.info["status"] != psutil.STATUS_ZOMBIE and (p.info["cmdline"] or [])[:2] == ["sleep", marker]:
-                found.append(p)
-        except psutil.Error:
-            pass
-    return found
-
-
-def wait_until(pred: Callable[[], Any], timeout: float = 30.0, step: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = pred()
-        if value:
-            return value
-        time.sleep(step)
-    return pred()
 
 
 @pytest.fixture(autouse=True)
@@ -266,12 +239,6 @@ def test_no_key_in_any_form_reaches_a_command_the_model_or_a_download(attacker, 
 
 
 # -- 3. processes that outlive the kill paths -----------------------------------------------------------------
-def _spawner(marker: str) -> str:
-    """50 setsid children, one double-forked child, and a leader that sleeps: all `sleep <marker>`."""
-    return (f"for i in $(seq 50); do setsid sleep {marker} & done; (sleep {marker} &); "
-            f"sh -c 'sleep {marker} &'; sleep {marker}")
-
-
 @pytest.mark.parametrize("path", ["timeout", "session end", "stop", "shutdown", "timeout of blocking bash"])
 def test_no_descendant_outlives_any_kill_path(attacker, manager, path):
     """Attack: setsid and double-forked children, to outlive timeout, kill, Stop and shutdown."""
@@ -280,15 +247,15 @@ def test_no_descendant_outlives_any_kill_path(attacker, manager, path):
     limits: dict[str, Any] = {"timeout_s": 4.0} if path.startswith("timeout") else {}
     if path == "session end":
         limits["end_wait_s"] = 4.0  # the model ends its turn; the loop waits, then ends the run and kills the task
-    prompt = attacker.script(f"outlive: {path}", calls((tool, {"command": _spawner(marker)})), say("Waiting."))
+    prompt = attacker.script(f"outlive: {path}", calls((tool, {"command": spawner(marker)})), say("Waiting."))
     run = start(manager, "a", prompt, **limits)
-    assert wait_until(lambda: len(sleepers(marker)) >= 53, 30), len(sleepers(marker))
+    assert wait_until(lambda: len(sleepers(marker)) >= SPAWNED, 30), len(sleepers(marker))
     if path == "stop":
         manager.stop("a")
     elif path == "shutdown":
         manager.shutdown()
     view = finish(run, 60)
-    assert wait_until(lambda: not sleepers(marker), 5), f"{len(sleepers(marker))} of 53 survived {path}"
+    assert wait_until(lambda: not sleepers(marker), 5), f"{len(sleepers(marker))} of {SPAWNED} survived {path}"
     kinds = [e["kind"] for e in view.trace.events]
     assert kinds[-1] == "session_end"
 
@@ -309,16 +276,16 @@ time.sleep(3600)
 def test_after_a_crash_nothing_survives_and_the_next_start_recovers(attacker, tmp_path):
     """Attack: SIGKILL the server while setsid children run; they must not go on, and the next start tidies up."""
     marker = mark(20)
-    prompt = attacker.script("crash", calls(("background_run", {"command": _spawner(marker)})), say("Waiting."))
+    prompt = attacker.script("crash", calls(("background_run", {"command": spawner(marker)})), say("Waiting."))
     state = tmp_path / "crash-state"
     server = subprocess.Popen([sys.executable, "-c", RESTARTED_SERVER, str(state), prompt], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         workdir = Path(server.stdout.readline().strip())
-        assert wait_until(lambda: len(sleepers(marker)) >= 53, 30), len(sleepers(marker))
+        assert wait_until(lambda: len(sleepers(marker)) >= SPAWNED, 30), len(sleepers(marker))
         server.kill()
         server.wait(10)
-        assert wait_until(lambda: not sleepers(marker), 5), f"{len(sleepers(marker))} of 53 survived the crash"
+        assert wait_until(lambda: not sleepers(marker), 5), f"{len(sleepers(marker))} of {SPAWNED} survived the crash"
     finally:
         server.kill()
     assert workdir.is_dir()  # nobody tidied up yet
