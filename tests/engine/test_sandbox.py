@@ -177,3 +177,12 @@ def test_a_bubblewrap_that_cannot_start_is_one_line_with_its_words(monkeypatch):
             forget_checks()
     assert str(err.value) == ("bubblewrap could not start a sandbox: bwrap: No permissions to creating new "
                               "namespace")
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_sandbox_tests_fail_under_ci_and_skip_only_elsewhere(monkeypatch, ci, outcome):
+    monkeypatch.setenv("S08_BWRAP", "/nonexistent/bwrap")
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome) as err:
+        require_sandbox()
+    assert "sandbox tests need bubblewrap: bubblewrap (bwrap) is not installed" in str(err.value)
