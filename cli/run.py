@@ -7,7 +7,10 @@
 Each event is printed on one line (time, lane, kind, detail); the figures follow
 at the end. Errors are one line on stderr and a non-zero exit code; whatever was
 recorded is still saved to ``--out`` / ``--record``. The run itself is a
-``LiveRun``, the same as on the app's Live page.
+``LiveRun``, the same as on the app's Live page: every command runs in a bubblewrap
+sandbox, and the run's state lives in ``--state-dir``, which each start reopens
+first (runs a killed command line left behind are marked interrupted and their
+temporary work directories removed).
 """
 
 from __future__ import annotations
@@ -23,12 +26,15 @@ from typing import Any, TextIO
 
 from exports.text import event_line, metrics_text
 from simulator.errors import InputError, ModelError, SimulatorError, UnsafeCommandError
+from simulator.i18n import _, ngettext
+from simulator.live.isolation import unsandboxed_warning
 from simulator.live.models import anthropic_model, recorded_model
 from simulator.live.run import LiveRun, RunView, seed_files
-from simulator.live.settings import RunSettings
+from simulator.live.settings import MAX_OUTPUT_CAP, RunSettings, max_output_from_env
+from simulator.live.state import Recovery, RunState, default_state_dir, recover
 from simulator.metrics import metrics
 from simulator.modes import MODES, PARALLEL
-from simulator.privacy import REDACTED, save_json, secret_values
+from simulator.privacy import privacy_replacements, save_json, scrub_text
 from simulator.runs import run_scenario
 from simulator.scenario import Scenario, load_scenario
 from simulator.storage import atomic_write_text
@@ -44,7 +50,7 @@ def parse_llm(spec: str) -> tuple[str, str | None]:
         return "anthropic", None
     if spec.startswith("recorded:") and spec[len("recorded:"):].strip():
         return "recorded", spec[len("recorded:"):].strip()
-    raise InputError("--llm", f"{spec!r} is not 'anthropic' or 'recorded:FILE'")
+    raise InputError("--llm", _("{spec!r} is not 'anthropic' or 'recorded:FILE'").format(spec=spec))
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -68,6 +74,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--max-seconds", type=float, default=None, metavar="S", help="stop the whole run after S seconds")
     p.add_argument("--model", default=None, help="model id (default: $S08_MODEL or the built-in default)")
     p.add_argument("--max-tokens", type=int, default=4096, metavar="N", help="output tokens per model call")
+    p.add_argument("--max-output-mb", type=float, default=None, metavar="MB",
+                   help="kill a command that prints more than this (default: $S08_MAX_OUTPUT_MB or 100)")
+    p.add_argument("--state-dir", metavar="DIR", default=None,
+                   help="where runs keep their task records; reopened at start to recover runs a crash "
+                        "interrupted (default: $S08_STATE_DIR or ~/.local/state/s08)")
     p.add_argument("--record", metavar="FILE", help="save the run as a recording (scenario format)")
     p.add_argument("--out", metavar="FILE", help="save the trace JSON")
     p.add_argument("--note", default=None, help="a note stored in the recording's source")
@@ -85,11 +96,10 @@ class _Printer:
         self.stream = stream
         self.quiet = quiet
         self.lock = threading.Lock()
-        self.secrets = secret_values()
+        self.replacements = privacy_replacements()  # every form of every credential in the environment
 
     def line(self, text: str) -> None:
-        for s in self.secrets:
-            text = text.replace(s, REDACTED)
+        text = scrub_text(text, self.replacements)
         with self.lock:
             print(text, file=self.stream, flush=True)
 
@@ -103,24 +113,24 @@ class _Printer:
 
 
 def _fail(message: Any, code: int = EXIT_USAGE) -> int:
-    text = one_line(message)
-    for s in secret_values():
-        text = text.replace(s, REDACTED)
-    print(f"error: {text}", file=sys.stderr, flush=True)
+    text = scrub_text(one_line(message), privacy_replacements())
+    print(_("error: {message}").format(message=text), file=sys.stderr, flush=True)
     return code
 
 
 def _check_numbers(args: argparse.Namespace) -> str | None:
     """The first command-line number out of range, as a message (None when all are fine)."""
-    for name in ("timeout", "end_wait"):
-        if getattr(args, name) <= 0:
-            return f"--{name.replace('_', '-')} must be a positive number of seconds"
-    if args.max_seconds is not None and args.max_seconds <= 0:
-        return "--max-seconds must be a positive number of seconds"
-    if args.max_concurrent is not None and args.max_concurrent < 1:
-        return "--max-concurrent must be at least 1"
-    if args.max_tokens < 1:
-        return "--max-tokens must be at least 1"
+    for name, high in (("timeout", 86400.0), ("end_wait", 86400.0), ("max_seconds", 7 * 86400.0)):
+        value = getattr(args, name)
+        if value is not None and not 0 < value <= high:  # also refuses nan; inf is over any bound
+            return _("--{name} must be a number of seconds above 0 and at most {high:g}").format(
+                name=name.replace("_", "-"), high=high)
+    if args.max_concurrent is not None and not 1 <= args.max_concurrent <= 1000:
+        return _("--max-concurrent must be between 1 and 1000")
+    if not 1 <= args.max_tokens <= 1_000_000:
+        return _("--max-tokens must be between 1 and 1000000")
+    if args.max_output_mb is not None and not 0 < args.max_output_mb * (1 << 20) <= MAX_OUTPUT_CAP:
+        return _("--max-output-mb must be above 0 and at most {high}").format(high=MAX_OUTPUT_CAP >> 20)
     return None
 
 
@@ -143,15 +153,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.mode:
             args.mode = scenario.raw.get("settings", {}).get("mode") or PARALLEL
         if args.prompt and args.prompt != scenario.prompt:
-            print("(a recording replays its own prompt; the prompt given was ignored)", file=out)
+            print(_("(a recording replays its own prompt; the prompt given was ignored)"), file=out)
     elif not args.prompt or not args.prompt.strip():
-        return _fail("a prompt is required with --llm anthropic")
+        return _fail(_("a prompt is required with --llm anthropic"))
     args.mode = args.mode or PARALLEL
     if args.clock == "virtual":
         if scenario is None:
-            return _fail("--clock virtual replays a recording: use --llm recorded:FILE (or --clock real)")
+            return _fail(_("--clock virtual replays a recording: use --llm recorded:FILE (or --clock real)"))
         if args.record:
-            return _fail("--record needs --clock real: a virtual replay measures nothing new")
+            return _fail(_("--record needs --clock real: a virtual replay measures nothing new"))
         return _run_virtual(scenario, args, out)
     return _run_real(kind, scenario, args, out)
 
@@ -166,8 +176,9 @@ def _run_virtual(scenario: Scenario, args: argparse.Namespace, out: TextIO) -> i
         try:
             save_json(trace.to_dict(), args.out)
         except OSError as exc:
-            return _fail(f"{exc.filename or args.out}: cannot write ({exc.strerror})", EXIT_FAILED)
-        printer.line(f"trace saved to {args.out}")
+            return _fail(_("{file}: cannot write ({why})").format(file=exc.filename or args.out, why=exc.strerror),
+                         EXIT_FAILED)
+        printer.line(_("trace saved to {file}").format(file=args.out))
     return _exit_code(trace)
 
 
@@ -175,14 +186,41 @@ def _workdir(args: argparse.Namespace, printer: _Printer) -> Path:
     """The work directory: the one given (made if missing), or a new temporary one."""
     if not args.workdir:
         workdir = Path(tempfile.mkdtemp(prefix="s08-run-"))
-        printer.line(f"(work directory: {workdir})")
+        printer.line(_("(work directory: {path})").format(path=workdir))
         return workdir
     workdir = Path(args.workdir)
     try:
         workdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(args.workdir, f"cannot create the work directory ({exc.strerror})") from None
+        raise InputError(args.workdir, _("cannot create the work directory ({why})").format(why=exc.strerror)) \
+            from None
+    if not workdir.is_dir():
+        raise InputError(args.workdir, _("is not a directory"))
     return workdir
+
+
+def _reopen_state(args: argparse.Namespace, printer: _Printer) -> Path:
+    """The state directory, after recovering what a killed run left in it (said in one line)."""
+    root = Path(args.state_dir) if args.state_dir else default_state_dir()
+    try:
+        found = recover(root)
+    except OSError as exc:
+        raise InputError(str(root), _("cannot open the state directory ({why})").format(why=exc.strerror)) from None
+    if found:
+        printer.line(_recovered_line(found, root))
+    return root
+
+
+def _recovered_line(found: Recovery, root: Path) -> str:
+    """One line on what the recovery did."""
+    runs = ngettext("recovered {n} interrupted run from {dir}", "recovered {n} interrupted runs from {dir}",
+                    found.runs).format(n=found.runs, dir=root)
+    tasks = ngettext("{n} task marked interrupted", "{n} tasks marked interrupted", found.tasks).format(n=found.tasks)
+    dirs = ngettext("{n} stale work directory removed", "{n} stale work directories removed",
+                    found.workdirs).format(n=found.workdirs)
+    killed = ngettext("{n} leftover process group killed", "{n} leftover process groups killed",
+                      found.killed).format(n=found.killed)
+    return f"({runs}: {tasks}, {killed}, {dirs})"
 
 
 def _model(kind: str, scenario: Scenario | None, args: argparse.Namespace,
@@ -206,7 +244,7 @@ def _wait(run: LiveRun, printer: _Printer) -> bool:
         except KeyboardInterrupt:
             if not interrupted:
                 interrupted = True
-                printer.line("(stopping: interrupted)")
+                printer.line(_("(stopping: interrupted)"))
                 run.stop()
 
 
@@ -214,6 +252,7 @@ def _run_real(kind: str, scenario: Scenario | None, args: argparse.Namespace, ou
     printer = _Printer(out, args.quiet)
     stop_event = threading.Event()
     try:
+        state_root = _reopen_state(args, printer)
         model, prompt, label = _model(kind, scenario, args, stop_event)
         workdir = _workdir(args, printer)
         if scenario is not None:
@@ -221,28 +260,39 @@ def _run_real(kind: str, scenario: Scenario | None, args: argparse.Namespace, ou
     except (ModelError, InputError) as exc:
         return _fail(exc)
     except (UnsafeCommandError, OSError) as exc:
-        return _fail(f"{scenario.path or scenario.name}: cannot write its files into the work directory ({exc})")
-    # task records and logs of this run only: a reused work directory must not hand this run
-    # the undelivered results of an earlier one
-    state_dir = workdir / ".tasks" / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        return _fail(_("{file}: cannot write its files into the work directory ({why})").format(
+            file=scenario.path or scenario.name if scenario is not None else "?", why=exc))
+    warning = unsandboxed_warning()
+    if warning:
+        printer.line(f"({warning})")
+    cap = int(args.max_output_mb * (1 << 20)) if args.max_output_mb is not None else max_output_from_env()
     settings = RunSettings(mode=args.mode, timeout_s=args.timeout, max_concurrent=args.max_concurrent,
-                           end_wait_s=args.end_wait, max_run_s=args.max_seconds)
+                           end_wait_s=args.end_wait, max_run_s=args.max_seconds, max_output_bytes=cap)
     name = Path(args.record).stem if args.record else None
+    run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    try:
+        # this run's task records and logs only, outside the work directory: a reused work
+        # directory never hands it the undelivered results of an earlier run
+        state = RunState(state_root, run_id, workdir, owns_workdir=not args.workdir)
+    except OSError as exc:
+        return _fail(_("{dir}: cannot write the run's state ({why})").format(dir=state_root, why=exc.strerror))
     try:
         run = LiveRun("cli", model, prompt, workdir, kind=kind, model_label=label, settings=settings,
                       scenario=scenario, stop_event=stop_event, name=name, note=args.note or "",
-                      state_dir=state_dir, listener=printer.event)
+                      state=state, listener=printer.event)
     except (OSError, SimulatorError, ValueError) as exc:
-        return _fail(f"cannot start the run in {workdir}: {exc}")
+        state.remove()
+        return _fail(_("cannot start the run in {dir}: {why}").format(dir=workdir, why=exc))
     run.begin()
     interrupted = _wait(run, printer)
     view = run.view()
     if view.time_up:
-        printer.line(f"(stopped: the {args.max_seconds:g} s limit was reached)")
+        printer.line(_("(stopped: the {limit:g} s limit was reached)").format(limit=args.max_seconds))
     printer.figures(view.trace)
     code = _save(view, args, printer)
+    state.remove()  # the run ended here, not in a crash: nothing is left to recover
     if view.state == "error":
-        return _fail(view.error or "the run failed", EXIT_FAILED)
+        return _fail(view.error or _("the run failed"), EXIT_FAILED)
     if code:
         return code
     return EXIT_STOPPED if interrupted else _exit_code(view.trace)
@@ -260,13 +310,14 @@ def _save(view: RunView, args: argparse.Namespace, printer: _Printer) -> int:
     try:
         if args.out:
             atomic_write_text(Path(args.out), view.trace.to_json())
-            printer.line(f"trace saved to {args.out}")
+            printer.line(_("trace saved to {file}").format(file=args.out))
         if args.record and view.download is not None:
             atomic_write_text(Path(args.record), view.download.decode("utf-8"))
             if view.download_kind == "recording":
-                printer.line(f"recording saved to {args.record}")
+                printer.line(_("recording saved to {file}").format(file=args.record))
             else:
-                printer.line(f"{view.download_note} It was saved to {args.record}.")
+                printer.line(_("{note} It was saved to {file}.").format(note=view.download_note, file=args.record))
     except OSError as exc:
-        return _fail(f"{exc.filename or 'output'}: cannot write ({exc.strerror})", EXIT_FAILED)
+        return _fail(_("{file}: cannot write ({why})").format(file=exc.filename or "output", why=exc.strerror),
+                     EXIT_FAILED)
     return 0

@@ -22,14 +22,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(log: IO[str], *, env: dict[str, str] | None = None,
-                     start_timeout_s: float = 90.0) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``streamlit run streamlit_app.py`` on a free loopback port; yields (base URL, process).
+def streamlit_server(log: IO[str], *, env: dict[str, str] | None = None, start_timeout_s: float = 90.0,
+                     port: int | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``streamlit run streamlit_app.py`` on ``port`` (default: a free loopback port); yields (base URL, process).
 
     Its output goes to ``log`` (a file: a pipe nobody reads would fill up and stall
     the server). Raises ``RuntimeError`` if it does not come up.
     """
-    port = _free_port()
+    port = port or _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",

@@ -9,6 +9,7 @@ parallel) on one shared time scale.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -59,6 +60,7 @@ def t(key: str, **fmt: Any) -> str:
     return _words()[key].format(**fmt)
 
 
+MAX_TICKS = 100
 NICE_STEPS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1200, 3600)
 
 
@@ -76,11 +78,17 @@ def _text_width(text: str, size: float) -> float:
 
 
 def tick_step(duration: float, target: int = 10) -> float:
-    """A round tick interval giving about ``target`` ticks over ``duration`` seconds."""
+    """A round tick interval giving at most ``target`` ticks over ``duration`` seconds, however long it is."""
+    if not math.isfinite(duration) or duration <= 0:
+        return 1.0
     for step in NICE_STEPS:
         if duration / step <= target:
             return float(step)
-    return float(NICE_STEPS[-1])
+    magnitude = 10.0 ** math.floor(math.log10(duration / target))  # past an hour: 1, 2 or 5 times a power of ten
+    for factor in (1, 2, 5, 10):
+        if duration / (factor * magnitude) <= target:
+            return factor * magnitude
+    return 10 * magnitude
 
 
 def _span_label(trace: Trace, s: dict[str, Any]) -> str:
@@ -206,7 +214,7 @@ def _axis(top: float, width: float, t_end: float) -> list[str]:
     x0, plot_w = PAD + LABEL_W, width - LABEL_W - 2 * PAD
     out = [f'<line x1="{x0}" y1="{top:.1f}" x2="{x0 + plot_w:.1f}" y2="{top:.1f}" stroke="#334155"/>']
     step = tick_step(t_end)
-    n = int(t_end / step + 1e-9)
+    n = min(int(t_end / step + 1e-9), MAX_TICKS)  # the work of an axis never grows with the time it shows
     for i in range(n + 1):
         tt = i * step
         tx = x0 + plot_w * tt / t_end if t_end > 0 else x0

@@ -15,6 +15,7 @@ from simulator.anthropic_model import KEY_ENV, default_model_name
 from simulator.errors import InputError
 from simulator.i18n import N_, _
 from simulator.inputs import Source, bundled
+from simulator.live.isolation import live_blocker, unsandboxed_warning
 from simulator.live.manager import MANAGER
 from simulator.live.settings import (
     DEFAULT_END_WAIT_S,
@@ -58,6 +59,8 @@ start_page()
 if st.session_state.pop("_live_go_viewer", False):
     st.switch_page("pages/viewer.py")
 on, how = live_enabled(os.environ.get(ENABLE_ENV), secret("live", "enabled"))
+blocked = live_blocker() if on else None  # turned on, but no sandbox can start here
+on = on and blocked is None
 owner = st.session_state.setdefault("_live_owner", uuid.uuid4().hex)
 run = MANAGER.get(owner)
 view = run.view() if run is not None else None
@@ -69,7 +72,9 @@ st.markdown(_(
     "tools, its shell commands run on this server in an empty work directory, and `background_run` hands them to "
     "real background threads. The timeline, the notification queue and the task table fill in while the run goes "
     "on."))
-if not on:
+if blocked:
+    st.error(md_plain(blocked), icon=":material/lock:")
+elif not on:
     with st.container(border=True, key="live_off"):
         st.warning(_("Live runs are **off** on this server: they run real shell commands, so the operator has to "
                      "turn them on."), icon=":material/lock:")
@@ -80,9 +85,16 @@ if not on:
         st.caption(_("Other limits: `{name}` sets how many live runs the server allows at once (default {n}). "
                      "Below you can still set up a run and read what it would do.").format(
             name=MAX_RUNS_ENV, n=DEFAULT_MAX_RUNS))
+        st.caption(_("Every command of a live run runs in a bubblewrap sandbox of its own: no network, its own "
+                     "processes only, the system read-only, only its work directory writable, and limits on "
+                     "processes, memory, file size, CPU time and output (see docs/sandbox.md). Without "
+                     "bubblewrap, live runs stay off."))
 else:
     st.caption(_("Live runs are on ({how}). Runs going on this server: {n} of {max}.").format(
         how=md_safe(how), n=MANAGER.active(), max=MANAGER.max_runs))
+    warning = unsandboxed_warning()
+    if warning:
+        st.warning(md_plain(warning), icon=":material/warning:")
 
 left, right = st.columns([1.6, 1], gap="large")
 with left:
@@ -153,7 +165,8 @@ with st.expander(_("What Start does"), expanded=not on):
         "2. " + who,
         "3. " + _("Run every command it asks for, for real, in the **{harness}** harness.").format(
             harness=mode_label(s.mode)),
-        "4. " + _("Refuse dangerous commands (sudo, rm -rf /, …), keep file tools inside the directory, kill any "
+        "4. " + _("Run every command in a sandbox of its own (bubblewrap), which sees nothing of the server but "
+                  "the system, read-only, and this work directory.") + " " + _("Refuse dangerous commands (sudo, rm -rf /, …), keep file tools inside the directory, kill any "
                   "command after {timeout} s, run at most {n} background tasks at once, and stop the whole run "
                   "after {limit} s.").format(timeout=f"{s.timeout_s:g}", n=s.max_concurrent,
                                              limit=f"{s.max_run_s:g}"),

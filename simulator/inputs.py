@@ -19,10 +19,9 @@ from .errors import InputError
 from .importers import import_claude_code, looks_like_transcript, transcript_trace
 from .scenario import SCENARIO_FORMAT, Scenario, load_scenario, scenario_from_dict, scenario_paths
 from .session_file import SESSION_FORMAT, session_from_dict
-from .storage import parse_json
+from .storage import MAX_FILE_BYTES, parse_json, read_file_bytes
 from .trace import TRACE_FORMAT, Trace
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 KINDS = ("scenario", "recording", "trace", "session")
 TRANSCRIPT_SUFFIX = ".jsonl"
 _IMPORTED: OrderedDict[str, Trace] = OrderedDict()  # the last few transcripts imported from bytes, by digest
@@ -59,9 +58,9 @@ class Source:
 
 def document_kind(doc: Any) -> str | None:
     """``trace``, ``session`` or ``scenario`` from a document's ``format`` field (None if it has none we know)."""
-    if not isinstance(doc, dict):
+    if not isinstance(doc, dict) or not isinstance(doc.get("format"), str):
         return None
-    return {TRACE_FORMAT: "trace", SESSION_FORMAT: "session", SCENARIO_FORMAT: "scenario"}.get(doc.get("format"))
+    return {TRACE_FORMAT: "trace", SESSION_FORMAT: "session", SCENARIO_FORMAT: "scenario"}.get(doc["format"])
 
 
 def bundled_names() -> list[str]:
@@ -153,8 +152,4 @@ def open_source(name_or_path: str) -> Source:
     if path.is_dir() or name_or_path.lower().endswith(TRANSCRIPT_SUFFIX):  # a Claude Code session, with its sub-agents
         trace = import_claude_code(name_or_path)
         return _imported(trace, f"file:{trace.meta.get('session_id', name_or_path)}", name_or_path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(name_or_path, f"cannot be read ({exc.strerror})") from None
-    return read_source(name_or_path, data)
+    return read_source(name_or_path, read_file_bytes(path, MAX_FILE_BYTES, name_or_path))

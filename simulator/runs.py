@@ -11,6 +11,7 @@ from .clock import RealClock, VirtualClock
 from .loop import AgentLoop, LoopSettings
 from .model import Model
 from .modes import PARALLEL
+from .real.output import DEFAULT_MAX_OUTPUT_BYTES
 from .scenario import Scenario
 from .scripted_model import ScriptedModel
 from .trace import Trace, TraceRecorder
@@ -53,16 +54,21 @@ class RealRun:
     """One run with real commands and the real clock, driven by any model.
 
     ``start()`` runs it to the end on the calling thread; ``stop()`` may be
-    called from another thread and kills every task the run started.
+    called from another thread and kills every task the run started. ``sandbox``
+    (a ``simulator.real.sandbox.Sandbox``) runs every command in a sandbox of its
+    own, as live runs always do; ``max_output_bytes`` caps what one command may
+    print (``None``: no cap).
     """
 
     def __init__(self, model: Model, prompt: str, workdir: str | Path, *, mode: str = PARALLEL,
                  timeout_s: float = 120.0, max_concurrent: int | None = 8, end_wait_s: float = 300.0,
                  drain_policy: str = "every_call", state_dir: str | Path | None = None,
                  listener: Callable[[dict[str, Any]], None] | None = None,
-                 meta: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> None:
+                 meta: dict[str, Any] | None = None, env: dict[str, str] | None = None, sandbox: Any = None,
+                 max_output_bytes: int | None = DEFAULT_MAX_OUTPUT_BYTES) -> None:
         from .real.background import BackgroundManager
         from .real.runtime import RealRuntime
+
 
         self.prompt = prompt
         self.clock = RealClock()
@@ -76,8 +82,8 @@ class RealRun:
         # hands this run another run's undelivered results
         state = Path(state_dir) if state_dir else workdir / ".tasks" / f"run-{uuid.uuid4().hex[:12]}"
         self.bg = BackgroundManager(workdir, state_dir=state, timeout_s=timeout_s, max_concurrent=max_concurrent,
-                                    recorder=self.recorder, env=env)
-        self.runtime = RealRuntime(workdir, timeout_s=timeout_s, env=env)
+                                    recorder=self.recorder, env=env, sandbox=sandbox, max_output_bytes=max_output_bytes)
+        self.runtime = RealRuntime(workdir, timeout_s=timeout_s, env=env, sandbox=sandbox, max_output_bytes=max_output_bytes)
         self.loop = AgentLoop(model, self.runtime, self.bg, self.clock, self.recorder,
                               LoopSettings(mode=mode, drain_policy=drain_policy, end_wait_s=end_wait_s))
 

@@ -4,16 +4,20 @@ A scenario is a JSON file a person can read (see ``docs/scenario-format.md``):
 the user's prompt, the model's turns, and a table of what each command does
 (duration, exit code, output). A recording is the same format written by a
 live run, with the model's real responses and the measured command outcomes.
+
+Every number has a range (``SETTING_RANGES``, ``COMMAND_RANGES``, ``MAX_LATENCY_S``), so
+the work of playing a scenario grows with what the file holds, never with a number in
+it (``retries: 10000000`` is refused, not played).
 """
 
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .checks import bounded, check_document, check_version
 from .commands import Outcome
 from .drain import DRAIN_POLICIES
 from .errors import InputError
@@ -38,6 +42,18 @@ SETTINGS: dict[str, tuple[tuple[type, ...], Any]] = {
     "end_wait_s": ((int, float), 600.0),
     "file_tool_s": ((int, float), 0.2),
 }
+DAY_S = 86400.0
+#: The range of each numeric setting (max_concurrent may also be null: no limit).
+SETTING_RANGES: dict[str, tuple[float, float, bool]] = {
+    "model_latency_s": (0.0, 3600.0, False), "timeout_s": (0.0, DAY_S, False), "max_concurrent": (1, 1000, True),
+    "retries": (0, 10, True), "end_wait_s": (0.0, DAY_S, False), "file_tool_s": (0.0, 3600.0, False),
+}
+#: The range of each numeric field of a command: (low, high, integer).
+COMMAND_RANGES: dict[str, tuple[float, float, bool]] = {
+    "duration_s": (0.0, DAY_S, False), "exit_code": (-255, 255, True), "output_bytes": (0, 10**9, True),
+}
+MAX_LATENCY_S = 3600.0
+MAX_READ_LIMIT = 10**6
 
 
 @dataclass
@@ -64,14 +80,6 @@ class Scenario:
     def to_dict(self) -> dict[str, Any]:
         """The scenario as JSON data (what was loaded, with any changes applied)."""
         return copy.deepcopy(self.raw)
-
-
-def _finite(value: float) -> bool:
-    """A number that fits a float and is neither infinite nor NaN."""
-    try:
-        return math.isfinite(value)
-    except OverflowError:
-        return False
 
 
 def _fail(source: str, problem: str) -> InputError:
@@ -132,9 +140,8 @@ def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTu
                 if key in ("command", "path", "task_id", "content", "old_text", "new_text") and not isinstance(
                         value, str):
                     raise _fail(source, f"{where}: {name}.{key} must be a string, not {_type(value)}")
-            if "limit" in args and args["limit"] is not None and (
-                    not isinstance(args["limit"], int) or isinstance(args["limit"], bool)):
-                raise _fail(source, f"{where}: {name}.limit must be an integer")
+            if "limit" in args and args["limit"] is not None:
+                bounded(source, f"{where}: {name}.limit", args["limit"], 0, MAX_READ_LIMIT, integer=True)
             if name in ("bash", "background_run"):
                 cmd = args.get("command")
                 _expect(source, f"{where}: {name}.command", cmd, (str,), "a string")
@@ -145,9 +152,7 @@ def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTu
     _expect(source, f"{where}.stop_reason", stop, (str,), "a string")
     latency = t.get("latency_s")
     if latency is not None:
-        _expect(source, f"{where}.latency_s", latency, (int, float), "a number")
-        if not _finite(latency) or latency < 0:
-            raise _fail(source, f"{where}.latency_s must be a finite, non-negative number")
+        bounded(source, f"{where}.latency_s", latency, 0.0, MAX_LATENCY_S)
     needs = t.get("needs", [])
     _expect(source, f"{where}.needs", needs, (list,), "a list of commands")
     for k, cmd in enumerate(needs):
@@ -160,17 +165,14 @@ def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTu
 def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     """Validate scenario data, or raise ``InputError`` with one line naming the problem."""
     _expect(source, "the document", data, (dict,), "a JSON object")
-    try:
-        raw = copy.deepcopy(data)
-    except RecursionError:
-        raise _fail(source, "is nested too deeply") from None
     if data.get("format") == TRACE_FORMAT:
         raise _fail(source, "is a trace, not a scenario or recording")
     if data.get("format") != SCENARIO_FORMAT:
-        raise _fail(source, f"not a scenario (format is {data.get('format')!r}, expected {SCENARIO_FORMAT!r})")
-    if data.get("version") != SCENARIO_VERSION:
-        raise _fail(source, f"unknown scenario version {data.get('version')!r} "
-                            f"(this program reads version {SCENARIO_VERSION})")
+        raise _fail(source, f"not a scenario (format is {ascii(data.get('format'))[:60]}, expected "
+                            f"{SCENARIO_FORMAT!r})")
+    check_version(source, data, "scenario", SCENARIO_VERSION)
+    check_document(data, source)
+    raw = copy.deepcopy(data)
     for key in ("name", "prompt"):
         _expect(source, key, data.get(key), (str,), "a string")
     if not data["name"].strip():
@@ -182,10 +184,9 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
         value = settings_in.get(key, default)
         _expect(source, f"settings.{key}", value, types, "a number" if float in types else
                 ("an integer or null" if type(None) in types else f"a {types[0].__name__}"))
-        if isinstance(value, int | float) and not isinstance(value, bool) and not _finite(value):
-            raise _fail(source, f"settings.{key} must be a finite number")
-        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-            raise _fail(source, f"settings.{key} must not be negative")
+        if key in SETTING_RANGES and value is not None:
+            low, high, integer = SETTING_RANGES[key]
+            bounded(source, f"settings.{key}", value, low, high, integer=integer)
         settings[key] = value
     unknown = set(settings_in) - set(SETTINGS) - {"mode"}
     if unknown:
@@ -193,28 +194,20 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
         raise _fail(source, f"settings.{name if name.isprintable() else repr(name)} is not a known setting")
     if settings["drain_policy"] not in DRAIN_POLICIES:
         raise _fail(source, f"settings.drain_policy must be one of {', '.join(DRAIN_POLICIES)}")
-    if settings["max_concurrent"] is not None and settings["max_concurrent"] < 1:
-        raise _fail(source, "settings.max_concurrent must be at least 1")
     if settings_in.get("mode") is not None and settings_in["mode"] not in MODES:
         raise _fail(source, f"settings.mode must be one of {', '.join(MODES)}")
     commands_in = data.get("commands", {})
     _expect(source, "commands", commands_in, (dict,), "an object")
     commands: dict[str, Outcome] = {}
     for cmd, spec in commands_in.items():
-        where = f"commands[{cmd[:40]!r}]"
+        where = f"commands[{ascii(cmd[:40])}]"
         _expect(source, where, spec, (dict,), "an object")
-        for key, types, what in (("duration_s", (int, float), "a number"), ("exit_code", (int,), "an integer"),
-                                 ("output", (str,), "a string"), ("output_bytes", (int, type(None)), "an integer")):
-            if key in spec:
-                _expect(source, f"{where}.{key}", spec[key], types, what)
-        if not _finite(spec.get("duration_s", 0)) or spec.get("duration_s", 0) < 0:
-            raise _fail(source, f"{where}.duration_s must be a finite, non-negative number")
-        if spec.get("output_bytes") is not None and spec["output_bytes"] < 0:
-            raise _fail(source, f"{where}.output_bytes must not be negative")
-        try:
-            commands[cmd] = Outcome.from_dict(spec)
-        except OverflowError:
-            raise _fail(source, f"{where}.duration_s is too large") from None
+        if "output" in spec:
+            _expect(source, f"{where}.output", spec["output"], (str,), "a string")
+        for key, (low, high, integer) in COMMAND_RANGES.items():
+            if key in spec and not (key == "output_bytes" and spec[key] is None):
+                bounded(source, f"{where}.{key}", spec[key], low, high, integer=integer)
+        commands[cmd] = Outcome.from_dict(spec)
     files = data.get("files", {})
     _expect(source, "files", files, (dict,), "an object")
     for path, text in files.items():
@@ -226,6 +219,9 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     turns = [_turn(source, i, t, commands) for i, t in enumerate(turns_in)]
     src = data.get("source", {"kind": "scripted"})
     _expect(source, "source", src, (dict,), "an object")
+    for key in ("kind", "model", "llm", "clock", "mode", "end_reason", "recorded_at", "note"):
+        if key in src:
+            _expect(source, f"source.{key}", src[key], (str,), "a string")
     for key in ("title", "summary", "description"):
         if key in data:
             _expect(source, key, data[key], (str,), "a string")

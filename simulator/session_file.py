@@ -13,8 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from simulator.checks import check_document, check_version
 from simulator.errors import InputError
+from simulator.i18n import _
 from simulator.metrics import metrics
+from simulator.modes import MODES
 from simulator.scenario import Scenario, scenario_from_dict
 from simulator.trace import Trace
 
@@ -45,14 +48,19 @@ def session_json(scenario: Scenario | None, traces: dict[str, Trace]) -> str:
 def session_from_dict(data: Any, source: str = "<session>") -> tuple[Scenario | None, dict[str, Trace]]:
     """Read a session document back, or raise ``InputError`` naming the problem."""
     if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
-        raise InputError(source, f"not a session file (format should be {SESSION_FORMAT!r})")
-    if data.get("version") != SESSION_VERSION:
-        raise InputError(source, f"unknown session version {data.get('version')!r} "
-                                 f"(this program reads version {SESSION_VERSION})")
+        raise InputError(source, _("not a session file (format should be {format!r})").format(format=SESSION_FORMAT))
+    check_version(source, data, "session", SESSION_VERSION)
+    check_document(data, source)
     runs = data.get("runs")
     if not isinstance(runs, dict) or not runs:
-        raise InputError(source, "runs must be a non-empty object of traces")
-    traces = {str(mode): Trace.from_dict(run, f"{source} (runs.{mode})") for mode, run in runs.items()}
+        raise InputError(source, _("runs must be a non-empty object of traces"))
+    for mode in runs:
+        if mode not in MODES:
+            raise InputError(source, _("runs.{mode} is not a harness (runs are named {names})").format(
+                mode=ascii(mode)[:40], names=", ".join(MODES)))
+    traces = {mode: Trace.from_dict(run, f"{source} (runs.{mode})") for mode, run in runs.items()}
+    if "metrics" in data and not isinstance(data["metrics"], dict):
+        raise InputError(source, _("metrics must be an object"))
     raw = data.get("scenario")
     scenario = scenario_from_dict(raw, f"{source} (scenario)") if raw is not None else None
     return scenario, traces

@@ -5,11 +5,16 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .i18n import _
+
+#: The largest file any loader reads (scenario, recording, trace, session file, task record).
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -54,15 +59,47 @@ def parse_json(text: str | bytes, source: str) -> Any:
         raise InputError(source, f"malformed JSON: {str(exc).splitlines()[0][:120]}") from None
 
 
+def read_file_bytes(path: str | Path, limit: int = MAX_FILE_BYTES, source: str | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; else ``InputError`` naming it.
+
+    The file is opened without blocking (a FIFO cannot hang the reader) and only
+    regular files are read, at most ``limit`` + 1 bytes of them (``/dev/zero`` or a file
+    growing as it is read cannot make the read endless).
+    """
+    source = str(path) if source is None else source
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InputError(source, _("no such file")) from None
+    except IsADirectoryError:
+        raise InputError(source, _("is a directory, not a file")) from None
+    except OSError as exc:
+        raise InputError(source, _("cannot be read ({why})").format(why=exc.strerror)) from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(source, _("is a directory, not a file"))
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(source, _("is not a regular file"))
+        if st.st_size > limit:
+            raise InputError(source, _("is too large ({size} MB; the limit is {limit} MB)").format(
+                size=st.st_size >> 20, limit=limit >> 20))
+        chunks, got = [], 0
+        while got <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        if got > limit:
+            raise InputError(source, _("is too large (the limit is {limit} MB)").format(limit=limit >> 20))
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(source, _("cannot be read ({why})").format(why=exc.strerror)) from None
+    finally:
+        os.close(fd)
+
+
 def read_json(path: str | Path) -> Any:
     """Read and parse a JSON file, or raise ``InputError`` naming the file."""
-    source = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(source, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(source, "is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(source, f"cannot be read ({exc.strerror})") from None
-    return parse_json(data, source)
+    return parse_json(read_file_bytes(path), str(path))

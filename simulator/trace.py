@@ -13,13 +13,14 @@ thread-safely while a run goes on; ``Trace.load`` reads and validates one.
 from __future__ import annotations
 
 import json
-import math
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .checks import bounded, check_document, check_version
 from .errors import InputError
+from .i18n import _
 
 TRACE_FORMAT = "s08-trace"
 TRACE_VERSION = 1
@@ -122,113 +123,235 @@ def _type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def validate_trace(data: Any, source: str) -> None:
-    """Raise ``InputError`` for the first problem found in a trace document."""
-    if not isinstance(data, dict):
-        raise InputError(source, f"a trace must be a JSON object, not {_type_name(data)}")
-    if data.get("format") != TRACE_FORMAT:
-        raise InputError(source, f"not a trace (format is {data.get('format')!r}, expected {TRACE_FORMAT!r})")
-    version = data.get("version")
-    if version != TRACE_VERSION:
-        raise InputError(source, f"unknown trace version {version!r} (this program reads version {TRACE_VERSION})")
-    if not isinstance(data.get("meta", {}), dict):
-        raise InputError(source, "meta must be an object")
-    lanes = data.get("lanes")
-    if not isinstance(lanes, list) or not lanes:
-        raise InputError(source, "lanes must be a non-empty list")
-    lane_ids = set()
-    for i, lane in enumerate(lanes):
-        if not isinstance(lane, dict) or not isinstance(lane.get("id"), str):
-            raise InputError(source, f"lanes[{i}] must be an object with a string id")
-        if lane.get("kind", "command") not in LANE_KINDS:
-            raise InputError(source, f"lanes[{i}].kind must be one of {', '.join(LANE_KINDS)}")
-        lane_ids.add(lane["id"])
-    if MAIN not in lane_ids:
-        raise InputError(source, "lanes has no 'main' lane")
-    for i, lane in enumerate(lanes):
-        if "parent" in lane and (lane["parent"] not in lane_ids or lane["parent"] == lane["id"]):
-            raise InputError(source, f"lanes[{i}].parent must name another lane of the trace")
-    events = data.get("events")
-    if not isinstance(events, list):
-        raise InputError(source, f"events must be a list, not {_type_name(events)}")
-    last_t = float("-inf")
-    for i, ev in enumerate(events):
-        where = f"events[{i}]"
-        if not isinstance(ev, dict):
-            raise InputError(source, f"{where} must be an object, not {_type_name(ev)}")
-        if ev.get("seq") != i or isinstance(ev.get("seq"), bool):
-            raise InputError(source, f"{where}.seq must be {i}, not {ev.get('seq')!r}")
-        t = ev.get("t")
-        if isinstance(t, bool) or not isinstance(t, int | float):
-            raise InputError(source, f"{where}.t must be a number, not {t!r}")
-        if not math.isfinite(t) or t < 0:
-            raise InputError(source, f"{where}.t must be a non-negative number, not {t!r}")
-        if t < last_t:
-            raise InputError(source, f"{where}.t goes back in time ({t} after {last_t})")
-        last_t = t
-        kind = ev.get("kind")
-        if not isinstance(kind, str) or kind not in EVENT_KINDS:
-            raise InputError(source, f"{where}.kind {kind!r} is not a known event kind")
-        lane = ev.get("lane")
-        if not isinstance(lane, str) or lane not in lane_ids:
-            raise InputError(source, f"{where}.lane {lane!r} is not one of the trace's lanes")
-        if kind in ("drain",):
-            for key in ("queue_before", "queue_after"):
-                if not isinstance(ev.get(key), list):
-                    raise InputError(source, f"{where}.{key} must be a list")
-        if kind == "inject" and not isinstance(ev.get("text"), str):
-            raise InputError(source, f"{where}.text must be a string")
-        if kind in ("spawn", "task_start", "finish", "enqueue", "task_queued", "retry", "progress") and not isinstance(
-                ev.get("task_id"), str):
-            raise InputError(source, f"{where}.task_id must be a string")
-        _check_fields(source, where, kind, ev)
-        msg = ev.get("msg")
-        if msg is not None:
-            if not isinstance(msg, dict) or msg.get("op") not in ("append", "extend"):
-                raise InputError(source, f"{where}.msg must be an object with op 'append' or 'extend'")
-            if not isinstance(msg.get("content"), list) or not all(isinstance(b, dict) for b in msg["content"]):
-                raise InputError(source, f"{where}.msg.content must be a list of blocks (objects)")
+#: Times and durations in a trace are at most this many seconds (some 31 years).
+MAX_TIME_S = 1e9
+_COUNT = 10**12
+_STATUSES = ("queued", "running", "completed", "error", "timeout", "killed", "interrupted")
+_META_TEXT = ("scenario", "title", "summary", "mode", "clock", "prompt", "model", "source", "llm", "replay_of")
+_LANE_TEXT = ("label", "command", "task")
 
 
-#: Optional fields whose type the views rely on: (field, types, what).
-_FIELD_TYPES: dict[str, tuple[tuple[str, tuple[type, ...], str], ...]] = {
-    "drain": (("delivered", (list,), "a list of task ids"),),
-    "inject": (("task_ids", (list,), "a list of task ids"),),
-    "model_end": (("content", (list,), "a list of blocks"),),
-    "tool_start": (("input", (dict,), "an object"), ("tool", (str,), "a string")),
-    "tool_end": (("tool", (str,), "a string"),),
-    "wait_start": (("pending", (list,), "a list of task ids"),),
-    "finish": (("status", (str,), "a string"), ("preview", (str,), "a string"),
-               ("exit_code", (int, type(None)), "an integer or null"), ("duration_s", (int, float), "a number"),
-               ("output_bytes", (int,), "an integer")),
-    "spawn": (("command", (str,), "a string"),),
-    "task_start": (("command", (str,), "a string"), ("attempt", (int,), "an integer")),
-    "retry": (("attempt", (int,), "an integer"),),
-    "enqueue": (("queue_depth", (int,), "an integer"),),
-    "model_start": (("call", (int,), "an integer"), ("message_count", (int,), "an integer")),
-    "check": (("result", (str,), "a string"),),
-    "progress": (("text", (str,), "a string"),),
-    "session_end": (("message", (str,), "a string"),),
-    "error": (("message", (str,), "a string"),),
+def _fail(source: str, problem: str) -> InputError:
+    return InputError(source, problem)
+
+
+def _require(source: str, where: str, ok: bool, what: str, value: Any) -> None:
+    if not ok:
+        raise _fail(source, _("{field} must be {what}, not {type}").format(field=where, what=what,
+                                                                          type=_type_name(value)))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- field checks: each takes (source, where, value) and raises for a bad value ---------------------------
+def _text(source: str, where: str, value: Any) -> None:
+    _require(source, where, isinstance(value, str), _("a string"), value)
+
+
+def _text_or_null(source: str, where: str, value: Any) -> None:
+    _require(source, where, value is None or isinstance(value, str), _("a string or null"), value)
+
+
+def _flag(source: str, where: str, value: Any) -> None:
+    _require(source, where, value is None or isinstance(value, bool), _("true or false"), value)
+
+
+def _obj(source: str, where: str, value: Any) -> None:
+    _require(source, where, value is None or isinstance(value, dict), _("an object"), value)
+
+
+def _count(source: str, where: str, value: Any) -> None:
+    bounded(source, where, value, 0, _COUNT, integer=True)
+
+
+def _signed(source: str, where: str, value: Any) -> None:
+    bounded(source, where, value, -_COUNT, _COUNT, integer=True)
+
+
+def _exit_code(source: str, where: str, value: Any) -> None:
+    if value is not None:
+        bounded(source, where, value, -2**31, 2**31, integer=True)
+
+
+def _seconds(source: str, where: str, value: Any) -> None:
+    bounded(source, where, value, 0.0, MAX_TIME_S)
+
+
+def _status(source: str, where: str, value: Any) -> None:
+    if value not in _STATUSES:
+        raise _fail(source, _("{field} must be one of {names}").format(field=where, names=", ".join(_STATUSES)))
+
+
+def _ids(source: str, where: str, value: Any) -> None:
+    _require(source, where, isinstance(value, list), _("a list of task ids"), value)
+    if not all(isinstance(x, str) for x in value):
+        raise _fail(source, _("{field} must hold task ids (strings)").format(field=where))
+
+
+def _blocks(source: str, where: str, value: Any) -> None:
+    """Messages API content blocks: objects with a string type, and the fields each type needs."""
+    _require(source, where, isinstance(value, list), _("a list of blocks"), value)
+    for j, block in enumerate(value):
+        at = f"{where}[{j}]"
+        _require(source, at, isinstance(block, dict), _("a block (an object)"), block)
+        kind = block.get("type")
+        _text(source, f"{at}.type", kind)
+        if kind == "text":
+            _text(source, f"{at}.text", block.get("text"))
+        elif kind in ("tool_use", "server_tool_use"):
+            _text(source, f"{at}.name", block.get("name"))
+            _obj(source, f"{at}.input", block.get("input"))
+            _text_or_null(source, f"{at}.id", block.get("id"))
+        elif kind == "tool_result":
+            _text_or_null(source, f"{at}.tool_use_id", block.get("tool_use_id"))
+            content = block.get("content")
+            if isinstance(content, list):
+                _blocks(source, f"{at}.content", content)
+            else:
+                _text_or_null(source, f"{at}.content", content)
+            _flag(source, f"{at}.is_error", block.get("is_error"))
+        elif kind == "thinking":
+            _text_or_null(source, f"{at}.thinking", block.get("thinking"))
+
+
+def _notifications(source: str, where: str, value: Any) -> None:
+    _require(source, where, isinstance(value, list), _("a list"), value)
+    for j, item in enumerate(value):
+        at = f"{where}[{j}]"
+        _require(source, at, isinstance(item, dict), _("a notification (an object)"), item)
+        _text(source, f"{at}.task_id", item.get("task_id"))
+        for key in ("status", "command", "result"):
+            if key in item:
+                _text(source, f"{at}.{key}", item[key])
+        if "output_file" in item:
+            _text_or_null(source, f"{at}.output_file", item["output_file"])
+        if "exit_code" in item:
+            _exit_code(source, f"{at}.exit_code", item["exit_code"])
+
+
+Check = Callable[[str, str, Any], None]
+#: Per event kind: (field, check, required). A field that is absent is fine unless required.
+_FIELDS: dict[str, tuple[tuple[str, Check, bool], ...]] = {
+    "session_start": (("prompt", _text, False), ("mode", _text, False)),
+    "drain": (("queue_before", _notifications, True), ("queue_after", _notifications, True),
+              ("delivered", _ids, False)),
+    "inject": (("text", _text, True), ("task_ids", _ids, False)),
+    "model_start": (("call", _count, False), ("message_count", _count, False)),
+    "model_end": (("call", _count, False), ("stop_reason", _text_or_null, False), ("content", _blocks, False),
+                  ("synthetic", _flag, False), ("usage", _obj, False)),
+    "tool_start": (("tool", _text, False), ("tool_use_id", _text_or_null, False), ("input", _obj, False),
+                   ("blocking", _flag, False)),
+    "tool_end": (("tool", _text, False), ("tool_use_id", _text_or_null, False), ("result", _text, False),
+                 ("is_error", _flag, False)),
+    "spawn": (("task_id", _text, True), ("command", _text, False)),
+    "refused": (("tool", _text_or_null, False), ("command", _text_or_null, False), ("reason", _text, False)),
+    "check": (("task_id", _text_or_null, False), ("result", _text, False)),
+    "kill": (("task_id", _text_or_null, False), ("reason", _text_or_null, False)),
+    "wait_start": (("pending", _ids, False), ("limit_s", _seconds, False)),
+    "wait_end": (("reason", _text, False),),
+    "error": (("message", _text, False),),
+    "session_end": (("reason", _text, False), ("message", _text, False), ("model_calls", _count, False)),
+    "task_queued": (("task_id", _text, True), ("priority", _signed, False)),
+    "task_start": (("task_id", _text, True), ("command", _text, False), ("attempt", _count, False)),
+    "retry": (("task_id", _text, True), ("attempt", _count, False)),
+    "finish": (("task_id", _text, True), ("status", _status, False), ("preview", _text, False),
+               ("exit_code", _exit_code, False), ("duration_s", _seconds, False), ("output_bytes", _count, False),
+               ("reason", _text_or_null, False)),
+    "enqueue": (("task_id", _text, True), ("queue_depth", _count, False)),
+    "progress": (("task_id", _text, True), ("text", _text, False)),
 }
 
 
-def _check_fields(source: str, where: str, kind: str, ev: dict[str, Any]) -> None:
-    for key, types, what in _FIELD_TYPES.get(kind, ()):
-        if key in ev and (not isinstance(ev[key], types) or isinstance(ev[key], bool)):
-            raise InputError(source, f"{where}.{key} must be {what}, not {_type_name(ev[key])}")
-        if isinstance(ev.get(key), float) and not math.isfinite(ev[key]):
-            raise InputError(source, f"{where}.{key} must be a finite number")
-    for key in ("delivered", "task_ids", "pending"):
-        if isinstance(ev.get(key), list) and not all(isinstance(x, str) for x in ev[key]):
-            raise InputError(source, f"{where}.{key} must hold task ids (strings)")
-    if kind == "model_end" and isinstance(ev.get("content"), list) and not all(
-            isinstance(b, dict) for b in ev["content"]):
-        raise InputError(source, f"{where}.content must be a list of blocks (objects)")
-    if kind == "drain":
-        for key in ("queue_before", "queue_after"):
-            if not all(isinstance(x, dict) for x in ev[key]):
-                raise InputError(source, f"{where}.{key} must be a list of notifications (objects)")
+def _check_meta(source: str, meta: Any) -> None:
+    _require(source, "meta", isinstance(meta, dict), _("an object"), meta)
+    for key in _META_TEXT:
+        if key in meta:
+            _text_or_null(source, f"meta.{key}", meta[key])
+    if "settings" in meta:
+        _obj(source, "meta.settings", meta["settings"])
+
+
+def _check_lanes(source: str, lanes: Any) -> set[str]:
+    if not isinstance(lanes, list) or not lanes:
+        raise _fail(source, _("lanes must be a non-empty list"))
+    lane_ids: set[str] = set()
+    for i, lane in enumerate(lanes):
+        if not isinstance(lane, dict) or not isinstance(lane.get("id"), str):
+            raise _fail(source, _("lanes[{i}] must be an object with a string id").format(i=i))
+        if lane.get("kind", "command") not in LANE_KINDS:
+            raise _fail(source, _("lanes[{i}].kind must be one of {kinds}").format(i=i, kinds=", ".join(LANE_KINDS)))
+        for key in _LANE_TEXT:
+            if key in lane:
+                _text_or_null(source, f"lanes[{i}].{key}", lane[key])
+        lane_ids.add(lane["id"])
+    if MAIN not in lane_ids:
+        raise _fail(source, _("lanes has no 'main' lane"))
+    for i, lane in enumerate(lanes):
+        if "parent" in lane and (lane["parent"] not in lane_ids or lane["parent"] == lane["id"]):
+            raise _fail(source, _("lanes[{i}].parent must name another lane of the trace").format(i=i))
+    return lane_ids
+
+
+def _check_msg(source: str, where: str, msg: Any) -> None:
+    if not isinstance(msg, dict) or msg.get("op") not in ("append", "extend"):
+        raise _fail(source, _("{field} must be an object with op 'append' or 'extend'").format(field=where))
+    if not isinstance(msg.get("role", "user"), str):  # any words: the viewer shows them as text
+        raise _fail(source, _("{field}.role must be a string, not {type}").format(
+            field=where, type=_type_name(msg.get("role"))))
+    if not isinstance(msg.get("content"), list) or not all(isinstance(b, dict) for b in msg["content"]):
+        raise _fail(source, _("{field}.content must be a list of blocks (objects)").format(field=where))
+    _blocks(source, f"{where}.content", msg["content"])
+    _flag(source, f"{where}.injected", msg.get("injected"))
+
+
+def validate_trace(data: Any, source: str) -> None:
+    """Raise ``InputError`` for the first problem found in a trace document."""
+    if not isinstance(data, dict):
+        raise _fail(source, _("a trace must be a JSON object, not {type}").format(type=_type_name(data)))
+    if data.get("format") != TRACE_FORMAT:
+        raise _fail(source, _("not a trace (format is {found}, expected {expected!r})").format(
+            found=ascii(data.get("format"))[:60], expected=TRACE_FORMAT))
+    check_version(source, data, "trace", TRACE_VERSION)
+    check_document(data, source)
+    _check_meta(source, data.get("meta", {}))
+    lane_ids = _check_lanes(source, data.get("lanes"))
+    events = data.get("events")
+    if not isinstance(events, list):
+        raise _fail(source, _("events must be a list, not {type}").format(type=_type_name(events)))
+    last_t = 0.0
+    for i, ev in enumerate(events):
+        where = f"events[{i}]"
+        if not isinstance(ev, dict):
+            raise _fail(source, _("{field} must be an object, not {type}").format(field=where, type=_type_name(ev)))
+        if ev.get("seq") != i or isinstance(ev.get("seq"), bool):
+            raise _fail(source, _("{field}.seq must be {i}, not {seq}").format(
+                field=where, i=i, seq=ascii(ev.get("seq"))[:30]))
+        t = ev.get("t")
+        if isinstance(t, bool) or not isinstance(t, int | float):
+            raise _fail(source, _("{field}.t must be a number, not {value}").format(field=where,
+                                                                                   value=ascii(t)[:30]))
+        bounded(source, f"{where}.t", t, 0.0, MAX_TIME_S)
+        if t < last_t:
+            raise _fail(source, _("{field}.t goes back in time ({t} after {last})").format(field=where, t=t,
+                                                                                          last=last_t))
+        last_t = t
+        kind = ev.get("kind")
+        if not isinstance(kind, str) or kind not in EVENT_KINDS:
+            raise _fail(source, _("{field}.kind {kind} is not a known event kind").format(
+                field=where, kind=ascii(kind)[:40]))
+        lane = ev.get("lane")
+        if not isinstance(lane, str) or lane not in lane_ids:
+            raise _fail(source, _("{field}.lane {lane} is not one of the trace's lanes").format(
+                field=where, lane=ascii(lane)[:40]))
+        for key, check, required in _FIELDS.get(kind, ()):
+            if key in ev:
+                check(source, f"{where}.{key}", ev[key])
+            elif required:
+                raise _fail(source, _("{field}.{key} is missing").format(field=where, key=key))
+        if ev.get("msg") is not None:
+            _check_msg(source, f"{where}.msg", ev["msg"])
 
 
 class TraceRecorder:

@@ -7,6 +7,7 @@ path through ``pythonpath`` in ``pyproject.toml``, not through path edits).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ import pytest
 from simulator.real.processes import raise_open_file_limit
 
 raise_open_file_limit()  # the stress tests run hundreds of commands at once
+# live runs keep their state (and recover it) here, never in the machine's own state directory;
+# app servers started by the tests inherit it
+os.environ.setdefault("S08_STATE_DIR", tempfile.mkdtemp(prefix="s08-test-state-"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,3 +11,7 @@ uploaded files) is drawn with ``st.text``/``st.code`` or escaped Markdown
 # half-imported module. Importing both here, before any page draws, closes that race.
 import numpy  # noqa: F401
 import pandas  # noqa: F401
+
+# The manager of live runs reopens what an earlier server left in the state directory (crash
+# recovery) when it is made: made here, at the server's first script run, whichever page it opens.
+from simulator.live.manager import MANAGER  # noqa: E402,F401

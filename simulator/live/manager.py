@@ -1,4 +1,10 @@
-"""Every live run on this server: one at a time per browser session, a few at once in all."""
+"""Every live run on this server: one at a time per browser session, a few at once in all.
+
+The manager keeps each run's state in the state directory (``state.py``) and, when it is
+made (at the server's first script run), reopens what an earlier server left there:
+runs it was running when it died are marked interrupted and their work directories
+removed.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,17 @@ import shutil
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnsafeCommandError
+from ..errors import SimulatorError
 from ..real.environ_guard import hide_api_keys
 from ..scenario import Scenario
 from ..text import one_line
 from .run import LiveRun, seed_files
 from .settings import MAX_PROMPT_CHARS, REAP_EVERY_S, LiveRunRefused, RunSettings, max_runs_from_env
+from .state import Recovery, RunState, default_state_dir, recover
 
 
 class LiveRunManager:
@@ -27,9 +35,14 @@ class LiveRunManager:
     """
 
     def __init__(self, max_runs: int | None = None, *, idle_stop_s: float = 300.0,
-                 idle_forget_s: float = 1800.0) -> None:
+                 idle_forget_s: float = 1800.0, state_dir: str | Path | None = None) -> None:
         self.max_runs = max_runs if max_runs is not None else max_runs_from_env()
-        hide_api_keys()  # live commands run as this process's user: keep keys out of /proc/<pid>/environ
+        hide_api_keys()  # for runs without a sandbox: keep keys out of /proc/<pid>/environ
+        self.state_dir = Path(state_dir) if state_dir is not None else default_state_dir()
+        try:
+            self.recovery = recover(self.state_dir)
+        except OSError:
+            self.recovery = Recovery()
         self.idle_stop_s = idle_stop_s
         self.idle_forget_s = idle_forget_s
         self._runs: dict[str, LiveRun] = {}
@@ -60,17 +73,28 @@ class LiveRunManager:
                 current.cleanup()
                 del self._runs[owner]
             workdir = Path(tempfile.mkdtemp(prefix="s08-live-"))
+            state: RunState | None = None
             try:
+                state = RunState(self.state_dir, uuid.uuid4().hex[:12], workdir, owns_workdir=True)
                 if scenario is not None:
                     seed_files(scenario, workdir)
                 run = LiveRun(owner, model, prompt, workdir, kind=kind, model_label=model_label, settings=settings,
-                              scenario=scenario, secrets=secrets, stop_event=stop_event)
-            except (OSError, UnsafeCommandError, ValueError) as exc:
-                shutil.rmtree(workdir, ignore_errors=True)
+                              scenario=scenario, secrets=secrets, stop_event=stop_event, state=state)
+            except LiveRunRefused:
+                self._discard(workdir, state)
+                raise
+            except (OSError, SimulatorError, ValueError) as exc:
+                self._discard(workdir, state)
                 raise LiveRunRefused(f"cannot prepare the work directory: {one_line(exc, 200)}") from None
             self._runs[owner] = run
             run.begin()
         return run
+
+    @staticmethod
+    def _discard(workdir: Path, state: RunState | None) -> None:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if state is not None:
+            state.remove()
 
     def get(self, owner: str) -> LiveRun | None:
         """The owner's latest run (marked as seen), or None; now and then tidies up abandoned runs."""

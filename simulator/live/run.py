@@ -6,6 +6,11 @@ one line what the loop is doing, ``stop()`` ends it from any thread. When the ru
 ends its download is built once (a recording, or the trace when the model never
 answered), scrubbed, and the model, which may hold an API key, is let go. The app
 (``manager.py``) and the command line (``cli/run.py``) both run live runs this way.
+
+Every command of a live run runs in a bubblewrap sandbox (``isolation.py``); a run
+whose sandbox cannot start on its work directory is refused with one line. Its task
+records live in a ``RunState`` folder outside the work directory, where no command
+can reach them.
 """
 
 from __future__ import annotations
@@ -23,23 +28,27 @@ from pathlib import Path
 from typing import Any
 
 from ..describe import run_status, task_counts
-from ..errors import SimulatorError
+from ..errors import SimulatorError, UnsafeCommandError
+from ..i18n import _
 from ..privacy import command_env, privacy_replacements, scrub, secret_values
+from ..real.files import WorkDir
+from ..real.sandbox import SandboxUnavailable
 from ..recording import recording_from_trace, task_outcomes
-from ..safety import safe_path
 from ..scenario import Scenario, scenario_from_dict
 from ..text import one_line
 from ..trace import Trace
-from .settings import ACTIVE_STATES, RunSettings
+from .isolation import live_sandbox
+from .settings import ACTIVE_STATES, LiveRunRefused, RunSettings
+from .state import RunState
 
 
-def seed_files(scenario: Scenario, workdir: Path) -> None:
+def seed_files(scenario: Scenario, workdir: Path, owner: tuple[int, int] | None = None) -> None:
     """Write a recording's starting files into the work directory (confined to it, never over a file)."""
+    files = WorkDir(workdir, owner)
     for rel, text in scenario.files.items():
-        target = safe_path(workdir, rel)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        result = files.write_text(rel, text, only_new=True)
+        if result.startswith("Error:"):
+            raise UnsafeCommandError(result)
 
 
 class LiveTrace(Trace):
@@ -63,7 +72,7 @@ def _files(workdir: Path, limit: int = 50) -> list[tuple[str, int]]:
         for name in sorted(names):
             path = Path(root) / name
             try:
-                out.append((path.relative_to(workdir).as_posix(), path.stat().st_size))
+                out.append((path.relative_to(workdir).as_posix(), path.lstat().st_size))
             except OSError:
                 continue
             if len(out) >= limit:
@@ -92,6 +101,7 @@ class RunView:
     model_label: str = ""
     settings: RunSettings | None = None
     time_up: bool = False  # stopped because the run reached its time limit
+    sandboxed: bool = True  # its commands ran in a sandbox
 
     @property
     def running(self) -> bool:
@@ -104,9 +114,20 @@ class LiveRun:
     def __init__(self, owner: str, model: Any, prompt: str, workdir: Path, *, kind: str, model_label: str,
                  settings: RunSettings, scenario: Scenario | None = None, secrets: list[str] | None = None,
                  stop_event: threading.Event | None = None, name: str | None = None,
-                 note: str = "Recorded in the app's Live page.", state_dir: Path | None = None,
+                 note: str = "Recorded in the app's Live page.", state: RunState | None = None,
                  listener: Callable[[dict[str, Any]], None] | None = None) -> None:
         from ..runs import RealRun
+
+        sandbox = live_sandbox()
+        if sandbox is not None:
+            try:
+                sandbox.prepare(workdir)
+                sandbox.check(workdir)
+            except (SandboxUnavailable, OSError) as exc:
+                raise LiveRunRefused(_("the commands cannot run in a sandbox in the work directory: {why}").format(
+                    why=one_line(exc, 300))) from None
+        self.sandboxed = sandbox is not None
+        self.run_state = state
 
         self.id = uuid.uuid4().hex[:12]
         self.owner = owner
@@ -128,6 +149,8 @@ class LiveRun:
         self._stop_event = stop_event or threading.Event()
         self._time_up = False
         self._replacements = privacy_replacements(workdir, secrets=secret_values() + [s for s in secrets or [] if len(s) >= 8])
+        if state is not None:
+            self._replacements[str(state.tasks_dir)] = "<state>"
         self._final: Trace | None = None
         self._download: tuple[bytes, str, str] | None = None
         self._files: list[tuple[str, int]] = []
@@ -137,7 +160,8 @@ class LiveRun:
         self._run: Any = RealRun(
             model, prompt, workdir, mode=settings.mode, timeout_s=settings.timeout_s,
             max_concurrent=settings.max_concurrent, end_wait_s=settings.end_wait_s, meta=meta, env=command_env(),
-            state_dir=state_dir, listener=listener)
+            state_dir=state.tasks_dir if state is not None else None, listener=listener, sandbox=sandbox,
+            max_output_bytes=settings.max_output_bytes)
         self._thread = threading.Thread(target=self._work, name=f"s08-live-{self.id}", daemon=True)
         # waited on instead of Thread.join: a join cut short by Ctrl-C can mark a live thread as ended
         self._done = threading.Event()
@@ -219,6 +243,8 @@ class LiveRun:
             self._run = None  # lets go of the model, and with it any API key
             self._replacements = {}
             self.ended = time.monotonic()
+        if self.run_state is not None:
+            self.run_state.end()
 
     def _build_download(self, trace: Trace, real: Any, repl: dict[str, str],
                         clean: dict[str, Any]) -> tuple[bytes, str, str]:
@@ -264,12 +290,16 @@ class LiveRun:
         return RunView(run_id=self.id, state=state, trace=trace, status=status, counts=task_counts(trace.events),
                        now=now, error=error, message=message, download=body,
                        download_name=f"{self.name}.json", download_kind=kind, download_note=note, files=files,
-                       kind=self.kind, model_label=self.model_label, settings=self.settings, time_up=self._time_up)
+                       kind=self.kind, model_label=self.model_label, settings=self.settings, time_up=self._time_up,
+                       sandboxed=self.sandboxed)
 
     def cleanup(self) -> None:
-        """Remove the work directory (only once the worker has ended)."""
-        if self._done.is_set():
+        """Remove the work directory and the run's state (only once the worker has ended)."""
+        # a run no longer alive is only writing its last lines: give it a moment
+        if self._done.wait(0 if self.alive else 10):
             shutil.rmtree(self.workdir, ignore_errors=True)
+            if self.run_state is not None:
+                self.run_state.remove()
 
 
 def _to_bytes(data: Any) -> bytes:

@@ -20,6 +20,16 @@ log file instead.
 A running command holds two descriptors here (pidfd and pipe); where the open-file
 limit is low, ``raise_open_file_limit()`` lifts it, and past it a task ends as an
 error that says so.
+
+A task may print at most ``max_output_bytes`` (default 100 MB): past it the watcher
+kills it, and its record, notification and ``finish`` event carry ``reason:
+"output_limit"`` (its status is ``killed``, its result starts by saying why).
+
+Given a ``Sandbox`` (``sandbox.py``), every command starts in a bubblewrap sandbox of
+its own and the process the manager watches and kills is bubblewrap: ending it ends
+every process of the task, ``setsid`` ones included. Without one (plain library use)
+each command is a process group of its own, started with ``close_fds=True``, and
+orphans that left the group are out of reach.
 """
 
 from __future__ import annotations
@@ -43,9 +53,12 @@ from typing import Any
 
 from .. import notifications as nt
 from ..safety import dangerous_reason
-from ..storage import atomic_write_text, read_json
+from ..storage import atomic_write_text
 from ..trace import TraceRecorder, task_lane
-from .processes import group_exists, kill_group, proc_start_time
+from .output import DEFAULT_MAX_OUTPUT_BYTES, OUTPUT_LIMIT, output_limit_note
+from .processes import kill_group, proc_start_time
+from .records import interrupt, kill_leftover, number, read_records
+from .sandbox import Sandbox
 
 _HAVE_PIDFD = hasattr(os, "pidfd_open") and hasattr(select, "epoll")
 _LIVE = ("queued", "running")
@@ -90,16 +103,23 @@ class BackgroundManager:
     ``env`` replaces the environment of the commands (default: inherit ours).
     ``max_concurrent``, ``priority`` and ``retries`` are off unless asked for.
     With ``state_dir``, records survive a restart: tasks that were live become
-    ``interrupted`` and undelivered notifications are queued again.
+    ``interrupted`` and undelivered notifications are queued again. ``sandbox``
+    runs each command in a sandbox of its own; ``max_output_bytes`` caps what a
+    task may print (``None``: no cap).
     """
 
     def __init__(self, workdir: str | Path, *, state_dir: str | Path | None = None, timeout_s: float = 300.0,
                  max_concurrent: int | None = None, retries: int = 0, recorder: TraceRecorder | None = None,
-                 reap_orphans: bool = True, env: dict[str, str] | None = None) -> None:
+                 reap_orphans: bool = True, env: dict[str, str] | None = None, sandbox: Sandbox | None = None,
+                 max_output_bytes: int | None = DEFAULT_MAX_OUTPUT_BYTES) -> None:
         if max_concurrent is not None and max_concurrent < 1:
             raise ValueError("max_concurrent must be at least 1")
         if retries < 0:
             raise ValueError("retries must be 0 or more")
+        if max_output_bytes is not None and max_output_bytes < 1:
+            raise ValueError("max_output_bytes must be at least 1, or None")
+        self.sandbox = sandbox
+        self.max_output_bytes = max_output_bytes
         self.workdir = Path(workdir)
         self.timeout_s = float(timeout_s)
         self.max_concurrent = max_concurrent
@@ -351,15 +371,15 @@ class BackgroundManager:
                 # stdout and stderr share one pipe, read by the watcher; no file unless the output is long
                 out_r, out_w = os.pipe()  # both ends close on exec (PEP 446); Popen dup2s the write end
                 os.set_blocking(out_r, False)
-                argv, out = ["/bin/sh", "-c", t.rec["command"]], out_w
+                proc = self._spawn(t.rec["command"], out_w)
+            elif self.sandbox is not None:  # the log is not in the sandbox: the server opens it
+                out_w = os.open(t.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+                proc = self._spawn(t.rec["command"], out_w)
+                os.close(out_w)
+                out_w = -1
             else:
                 # the shell opens the log itself, so creating the file happens in the child
-                script = f"exec >{shlex.quote(str(t.log))} 2>&1\n{t.rec['command']}"
-                argv, out = ["/bin/sh", "-c", script], subprocess.DEVNULL
-            proc = subprocess.Popen(
-                argv, cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True,
-                close_fds=False)  # Python's own descriptors are never inheritable (PEP 446)
+                proc = self._spawn(f"exec >{shlex.quote(str(t.log))} 2>&1\n{t.rec['command']}", subprocess.DEVNULL)
         except OSError as exc:
             for fd in (out_r, out_w):
                 if fd >= 0:
@@ -413,6 +433,13 @@ class BackgroundManager:
         if must_wake:
             self._wake()
         self._persist(t)
+
+    def _spawn(self, command: str, out: int) -> subprocess.Popen[bytes]:
+        """Start ``command`` (in the sandbox, if any) writing to ``out``, as the leader of a new session."""
+        if self.sandbox is not None:
+            return self.sandbox.popen(command, self.workdir, env=self.env, stdout=out)
+        return subprocess.Popen(["/bin/sh", "-c", command], cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
 
     # -- watching -------------------------------------------------------------
     def _wake(self) -> None:
@@ -515,7 +542,9 @@ class BackgroundManager:
                     self.recorder.emit("retry", lane=task_lane(t.tid), task_id=t.tid, attempt=t.attempt)
                 self._jobs.put(("launch", t))
                 return
-        if reason is not None:
+        if reason == OUTPUT_LIMIT:
+            self._finish(t, "killed", None, reason=OUTPUT_LIMIT)
+        elif reason is not None:
             self._finish(t, reason, None)
         else:
             self._finish(t, nt.status_for_exit(code), code)
@@ -539,11 +568,27 @@ class BackgroundManager:
             if not chunk:
                 self._close_output(t)
                 return
+            kept = t.size
             t.size += len(chunk)
+            cap = self.max_output_bytes
+            if cap is not None and t.size > cap:
+                chunk = chunk[:max(0, cap - kept)]  # the log holds no more than the cap
+                self._over_limit(t)
             if not t.spilled and len(t.buf) + len(chunk) <= SPILL_BYTES:
                 t.buf += chunk
-            else:
+            elif chunk or t.spilled:
                 self._spill(t, chunk)
+            if cap is not None and t.size > cap:
+                self._close_output(t)  # nothing more is read from a task past its cap
+                return
+
+    def _over_limit(self, t: _Task) -> None:
+        """The task printed more than its cap: kill it, and say why when it ends."""
+        with self._cond:
+            if t.end_reason is None:
+                t.end_reason = OUTPUT_LIMIT
+            if t.proc is not None and not t.exited:
+                kill_group(t.proc.pid)
 
     def _spill(self, t: _Task, chunk: bytes) -> None:
         """Append ``chunk`` to the task's log file, opening it (and writing the buffer) the first time."""
@@ -636,12 +681,16 @@ class BackgroundManager:
         except OSError:
             return "", 0
 
-    def _finish(self, t: _Task, status: str, exit_code: int | None, note: str | None = None) -> None:
+    def _finish(self, t: _Task, status: str, exit_code: int | None, note: str | None = None,
+                reason: str | None = None) -> None:
         """Record the end of a task, queue its notification, free its slot (once only)."""
         output, size = self._output_of(t)
         if note is not None:
             output = f"{note}\n{output}" if output else note
-        result = nt.result_text(output, status, exit_code, self.timeout_s)
+        if reason == OUTPUT_LIMIT:
+            result = f"Killed ({output_limit_note(self.max_output_bytes or 0)})\n{output.strip() or '(no output)'}"
+        else:
+            result = nt.result_text(output, status, exit_code, self.timeout_s)
         if t.attempt > 1:
             result = f"[attempt {t.attempt} of {self.retries + 1}]\n{result}"
         with self._cond:
@@ -653,6 +702,8 @@ class BackgroundManager:
             now = time.time()
             rec = t.rec
             rec.update(status=status, exit_code=exit_code, result=result, output_bytes=size, finished_at=now)
+            if reason is not None:
+                rec["reason"] = reason
             self._live -= 1
             if t.holds_slot:
                 t.holds_slot = False
@@ -663,9 +714,11 @@ class BackgroundManager:
                 started = rec["started_at"]
                 self.recorder.emit("finish", lane=lane, task_id=t.tid, status=status, exit_code=exit_code,
                                    preview=result[:nt.PREVIEW_LIMIT], output_bytes=size,
-                                   duration_s=round(now - started, 6) if started else 0.0)
-            self._queue.append(nt.make_notification(t.tid, status, rec["command"], result, exit_code,
-                                                    rec["output_file"]))
+                                   duration_s=round(now - started, 6) if started else 0.0, reason=reason)
+            notification = nt.make_notification(t.tid, status, rec["command"], result, exit_code, rec["output_file"])
+            if reason is not None:
+                notification["reason"] = reason
+            self._queue.append(notification)
             if self.recorder is not None:
                 self.recorder.emit("enqueue", lane=lane, task_id=t.tid, queue_depth=len(self._queue))
             self._cond.notify_all()
@@ -689,28 +742,7 @@ class BackgroundManager:
     def _load_state(self) -> None:
         """Read records left by an earlier run; live ones become interrupted, undelivered ones requeue."""
         assert self.state_dir is not None
-        loaded: list[dict[str, Any]] = []
-        for path in sorted(self.state_dir.glob("*.json")):
-            try:
-                data = read_json(path)
-            except Exception:
-                continue
-            if (not isinstance(data, dict) or not isinstance(data.get("task_id"), str)
-                    or not isinstance(data.get("command"), str) or data.get("status") not in nt.STATUSES
-                    or data["task_id"] in self._tasks):
-                continue
-            tid = data["task_id"]
-            rec: dict[str, Any] = {
-                "task_id": tid, "command": data["command"], "status": data["status"], "exit_code": None,
-                "result": None, "output_file": None, "output_bytes": 0,
-                "priority": 0, "attempt": 1, "created_at": 0.0, "started_at": None, "finished_at": None,
-                "delivered": False,
-            }
-            rec.update({k: data[k] for k in rec if k in data})
-            rec.update({k: data[k] for k in ("pid", "pid_start") if k in data})
-            loaded.append(rec)
-        loaded.sort(key=lambda r: (_num(r["created_at"]), r["task_id"]))
-        for rec in loaded:
+        for rec in read_records(self.state_dir):
             tid = rec["task_id"]
             t = _Task(tid, rec, self.state_dir / f"{tid}.log", next(self._seq))
             t.phase = "done"
@@ -718,33 +750,12 @@ class BackgroundManager:
             t.loaded = True
             self._tasks[tid] = t
             if rec["status"] in _LIVE:
-                self._kill_leftover(data_pid=rec.get("pid"), start=rec.get("pid_start"))
-                _, size = self._read_head(t.log)
-                rec.update(status="interrupted", exit_code=None, output_bytes=size, finished_at=time.time(),
-                           result=nt.result_text("", "interrupted", None))
-                if size:  # it printed enough to spill before the crash: that much is kept
-                    rec["output_file"] = str(t.log)
+                kill_leftover(rec.get("pid"), rec.get("pid_start"))
+                interrupt(rec, t.log)
                 self._persist(t)
         undelivered = [t.rec for t in self._tasks.values() if not t.rec["delivered"]]
-        undelivered.sort(key=lambda r: _num(r["finished_at"]))
+        undelivered.sort(key=lambda r: number(r["finished_at"]))
         for rec in undelivered:
             self._queue.append(nt.make_notification(rec["task_id"], rec["status"], rec["command"],
                                                     str(rec["result"] or ""), rec["exit_code"],
                                                     rec["output_file"]))
-
-
-    @staticmethod
-    def _kill_leftover(data_pid: Any, start: Any) -> None:
-        """Kill the process group of a task that outlived a crash, if its leader is still that process."""
-        if not isinstance(data_pid, int) or isinstance(data_pid, bool) or data_pid <= 1 or not start:
-            return
-        now = proc_start_time(data_pid)
-        if now is not None and now != start:
-            return  # the pid belongs to another process now
-        if now is None and not group_exists(data_pid):
-            return  # leader and group are gone (a live group's id is never reused as a pid)
-        kill_group(data_pid)
-
-
-def _num(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

@@ -26,7 +26,7 @@ def proc_start_time(pid: int) -> str | None:
 
 
 def group_exists(pgid: int) -> bool:
-    """Whether any process is still in process group ``pgid``."""
+    """Whether any living process is still in process group ``pgid`` (a zombie, dead but not reaped, is not)."""
     try:
         names = os.listdir("/proc")
     except OSError:
@@ -37,7 +37,7 @@ def group_exists(pgid: int) -> bool:
         try:
             with open(f"/proc/{name}/stat", "rb") as fh:
                 fields = fh.read().decode("ascii", "replace").rsplit(")", 1)[1].split()
-            if int(fields[2]) == pgid:
+            if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
                 return True
         except (OSError, IndexError, ValueError):
             continue

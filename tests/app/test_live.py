@@ -11,6 +11,7 @@ import httpx2
 import pytest
 from anthropic.types import Message
 from apptest_pages import APP, open_script, page_path
+from sandboxing import require_sandbox
 from streamlit.testing.v1 import AppTest
 from stub_messages_api import message, text, tool_use
 
@@ -28,6 +29,7 @@ TYPED_KEY = "sk-ant-typed-in-the-page-0123456789"
 @pytest.fixture(autouse=True)
 def clean_env(no_credentials: None):
     """No credential or switch leaks in from the machine; every run is gone afterwards."""
+    require_sandbox()  # live runs need it: skipped without bubblewrap, failed under CI=true
     yield
     MANAGER.shutdown()
 

@@ -20,6 +20,7 @@ from typing import Any
 import psutil
 import pytest
 from browser import player_ready, screenshot, settle, where
+from sandboxing import require_sandbox
 from stub_messages_api import StubMessagesAPI, message, text, tool_use
 
 from devtools.appserver import streamlit_server
@@ -62,6 +63,7 @@ def stub() -> Iterator[StubMessagesAPI]:
 @pytest.fixture(scope="module")
 def live_app(chromium, stub: StubMessagesAPI) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``streamlit run`` with live runs on, talking to the stub; stopped after the module."""
+    require_sandbox()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_") and k != "S08_LIVE"}
     env.update(S08_LIVE="1", ANTHROPIC_API_KEY=FAKE_KEY, ANTHROPIC_BASE_URL=stub.url, S08_MODEL="claude-stub")
     with tempfile.TemporaryFile(mode="w+") as log:

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sandboxing import reachable_dir, require_sandbox
 from stub_messages_api import StubMessagesAPI, message, text, tool_use
 
 from cli import main
@@ -32,6 +33,14 @@ BG = "sleep 0.2; cat seed.txt"
 @pytest.fixture(autouse=True)
 def clean_env(no_credentials: None) -> None:
     """Every test here starts without a credential."""
+
+
+@pytest.fixture
+def work() -> Path:
+    """A work directory the sandbox can reach (made by the run)."""
+    require_sandbox()
+    with reachable_dir() as folder:
+        yield folder / "w"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -96,9 +105,8 @@ def test_format_event_is_one_printable_line_for_every_kind():
 
 
 # -- recorded decisions, real commands ------------------------------------------------------------------
-def test_recorded_decisions_with_real_commands_and_clock(capsys, tmp_path: Path):
+def test_recorded_decisions_with_real_commands_and_clock(capsys, tmp_path: Path, work: Path):
     rec = tiny_recording(tmp_path / "tiny.json")
-    work = tmp_path / "w"
     t0 = time.monotonic()
     code, out, err = run(capsys, "--llm", f"recorded:{rec}", "--workdir", str(work), "--out", str(tmp_path / "t.json"),
                          "--record", str(tmp_path / "again.json"))
@@ -117,10 +125,10 @@ def test_recorded_decisions_with_real_commands_and_clock(capsys, tmp_path: Path)
     assert "recording saved to" in out and "trace saved to" in out
 
 
-def test_max_seconds_stops_a_run_and_keeps_its_trace(capsys, tmp_path: Path):
+def test_max_seconds_stops_a_run_and_keeps_its_trace(capsys, tmp_path: Path, work: Path):
     rec = tiny_recording(tmp_path / "long.json", command="sleep 30", latency=0.01)
     t0 = time.monotonic()
-    code, out, err = run(capsys, "--llm", f"recorded:{rec}", "--workdir", str(tmp_path / "w"), "--max-seconds", "0.5",
+    code, out, err = run(capsys, "--llm", f"recorded:{rec}", "--workdir", str(work), "--max-seconds", "0.5",
                          "--out", str(tmp_path / "t.json"))
     assert time.monotonic() - t0 < 10
     assert code == 1
@@ -129,13 +137,14 @@ def test_max_seconds_stops_a_run_and_keeps_its_trace(capsys, tmp_path: Path):
     assert next(e for e in trace.events if e["kind"] == "finish")["status"] == "killed"
 
 
-def test_ctrl_c_stops_cleanly_and_saves_the_trace(tmp_path: Path):
+def test_ctrl_c_stops_cleanly_and_saves_the_trace(tmp_path: Path, work: Path):
     rec = tiny_recording(tmp_path / "long.json", command="sleep 30", latency=0.01)
+    state = tmp_path / "state"
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", "--llm", f"recorded:{rec}",
-                             "--workdir", str(tmp_path / "w"), "--out", str(tmp_path / "t.json")],
+                             "--workdir", str(work), "--out", str(tmp_path / "t.json"), "--state-dir", str(state)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 20
-    while not (tmp_path / "w" / ".tasks").exists() and time.monotonic() < deadline:
+    while not list(state.glob("runs/*/tasks/*.json")) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
@@ -195,10 +204,10 @@ def stub(monkeypatch: pytest.MonkeyPatch):
         yield api
 
 
-def test_401_exits_non_zero_and_keeps_what_was_recorded(capsys, stub: StubMessagesAPI, tmp_path: Path):
+def test_401_exits_non_zero_and_keeps_what_was_recorded(capsys, stub: StubMessagesAPI, tmp_path: Path, work: Path):
     stub.reply(message([text("Saying one."), tool_use("bash", {"command": "echo one"})]))
     stub.reply_error(401, "authentication_error", "invalid x-api-key")
-    code, out, err = run(capsys, "say one", "--workdir", str(tmp_path / "w"), "--out", str(tmp_path / "t.json"),
+    code, out, err = run(capsys, "say one", "--workdir", str(work), "--out", str(tmp_path / "t.json"),
                          "--record", str(tmp_path / "r.json"))
     assert code == 1
     assert err.count("\n") == 1 and "401" in err and "ANTHROPIC_API_KEY" in err and "Traceback" not in err
@@ -212,12 +221,12 @@ def test_401_exits_non_zero_and_keeps_what_was_recorded(capsys, stub: StubMessag
     assert "has no answer for model call #2" in replay.events[-1]["message"]
 
 
-def test_live_run_with_the_api_is_recorded_and_replays(capsys, stub: StubMessagesAPI, tmp_path: Path):
+def test_live_run_with_the_api_is_recorded_and_replays(capsys, stub: StubMessagesAPI, tmp_path: Path, work: Path):
     cmd = "sleep 0.3; echo hi"
     stub.reply(message([text("In the background."), tool_use("background_run", {"command": cmd})]))
     stub.reply(message([text("Waiting for it.")]))
     stub.fallback = lambda body: message([text("It printed hi.")])
-    code, out, err = run(capsys, "run it", "--workdir", str(tmp_path / "w"), "--record", str(tmp_path / "r.json"),
+    code, out, err = run(capsys, "run it", "--workdir", str(work), "--record", str(tmp_path / "r.json"),
                          "--model", "claude-test")
     assert code == 0, err
     assert stub.requests[0]["model"] == "claude-test"
@@ -232,25 +241,25 @@ def test_live_run_with_the_api_is_recorded_and_replays(capsys, stub: StubMessage
         assert run_scenario(sc, mode).events[-1]["reason"] == "end_turn"
 
 
-def test_the_key_is_never_written_or_printed(capsys, stub: StubMessagesAPI, tmp_path: Path):
+def test_the_key_is_never_written_or_printed(capsys, stub: StubMessagesAPI, tmp_path: Path, work: Path):
     bg = "sleep 0.2; printenv; echo end; head -c 60000 /dev/zero | tr '\\0' p"  # long enough for a log file
     stub.reply(message([text("Looking around."), tool_use("bash", {"command": "env"}),
                         tool_use("background_run", {"command": bg}),
                         tool_use("bash", {"command": "echo key=$ANTHROPIC_API_KEY"})]))
     stub.reply(message([text("Waiting for the background task.")]))
     stub.reply_error(401, "authentication_error", f"invalid x-api-key {SECRET}")
-    work = tmp_path / "w"
+    state = tmp_path / "state"
     code, out, err = run(capsys, "look around", "--workdir", str(work), "--out", str(tmp_path / "t.json"),
-                         "--record", str(tmp_path / "r.json"))
+                         "--record", str(tmp_path / "r.json"), "--state-dir", str(state))
     assert code == 1
     # the key was really in use...
     assert any(SECRET in " ".join(h.values()) for h in stub.headers)
     # ...and the commands really ran and printed their environment
     trace_text = (tmp_path / "t.json").read_text()
     assert "PATH=" in trace_text and "key=" in trace_text and "end" in trace_text
-    files = all_files(tmp_path)
+    files = all_files(tmp_path) + all_files(work)
     assert {tmp_path / "t.json", tmp_path / "r.json"} <= set(files)
-    assert any(p.suffix == ".log" for p in work.rglob("*")), "the task log is among the files checked"
+    assert not list(state.rglob("*.log")), "the task log went with the run's state"
     for path in files:
         assert SECRET.encode() not in path.read_bytes(), path
     assert SECRET not in out and SECRET not in err
@@ -267,13 +276,13 @@ def test_bundled_recording_by_name_replays_in_the_mode_asked(capsys):
     assert "session_end" in lines[0] and len(lines) == 13  # quiet: the last event, then the figures
 
 
-def test_a_reused_workdir_does_not_leak_results_between_runs(capsys, tmp_path: Path):
+def test_a_reused_workdir_does_not_leak_results_between_runs(capsys, tmp_path: Path, work: Path):
     rec = tiny_recording(tmp_path / "long.json", command="sleep 30", latency=0.01)
-    work = tmp_path / "w"
     for i in range(2):
         code, _, _ = run(capsys, "--llm", f"recorded:{rec}", "--workdir", str(work), "--max-seconds", "0.3",
-                         "--out", str(tmp_path / f"t{i}.json"))
+                         "--out", str(tmp_path / f"t{i}.json"), "--state-dir", str(tmp_path / "state"))
         assert code == 1
     second = Trace.load(tmp_path / "t1.json")
     assert not [e for e in second.events if e["kind"] == "inject"]  # the first run's killed task stays there
-    assert len(list((work / ".tasks").iterdir())) == 2
+    assert not (work / ".tasks").exists()  # task records live outside the work directory...
+    assert not list((tmp_path / "state" / "runs").iterdir())  # ...and go when a run ends cleanly

@@ -256,7 +256,7 @@ def test_shutdown_kills_running_tasks(make):
 
 # -- output streaming ----------------------------------------------------------
 def test_huge_output_streams_to_disk_not_memory(make):
-    mgr = make(timeout_s=60)
+    mgr = make(timeout_s=60, max_output_bytes=250_000_000)
     me = psutil.Process()
     before = me.memory_info().rss
     size = 200_000_000
@@ -613,7 +613,7 @@ def test_retry_starts_with_empty_output(make):
 
 
 def test_orphan_that_keeps_writing_does_not_hold_the_task(make):
-    mgr = make(reap_orphans=False)
+    mgr = make(reap_orphans=False, max_output_bytes=None)  # `yes` would pass the output cap in 0.2 s
     marker = mark(42)
     tid = tid_of(mgr.run(f"yes orphan-{marker} & sleep 0.2; echo leader-done"))
     rec = finished(mgr, tid)
@@ -663,3 +663,25 @@ def test_raise_open_file_limit_goes_up_to_the_hard_limit_only():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+# -- the output cap -------------------------------------------------------------
+def test_a_task_past_its_output_cap_is_killed_and_says_why(make):
+    mgr = make(max_output_bytes=1_000_000, timeout_s=30)
+    started = time.monotonic()
+    tid = tid_of(mgr.run("cat /dev/zero"))
+    rec = finished(mgr, tid, timeout=20)
+    assert time.monotonic() - started < 10
+    assert rec["status"] == "killed" and rec["reason"] == "output_limit" and rec["exit_code"] is None
+    assert rec["result"].startswith("Killed (output limit: it printed more than 977 KB)\n")
+    assert 1_000_000 < rec["output_bytes"] < 1_000_000 + 2**21
+    assert os.path.getsize(rec["output_file"]) == 1_000_000  # the log holds the cap, no more
+    [note] = mgr.drain_notifications()
+    assert note["reason"] == "output_limit" and note["status"] == "killed"
+
+
+def test_output_under_the_cap_is_untouched(make):
+    mgr = make(max_output_bytes=200_000)
+    tid = tid_of(mgr.run("head -c 150000 /dev/zero | tr '\\0' y"))
+    rec = finished(mgr, tid)
+    assert rec["status"] == "completed" and "reason" not in rec and rec["output_bytes"] == 150_000

@@ -4,7 +4,10 @@ Valid documents (the bundled scenarios, a recording built from one, the golden t
 are mutated at random: values replaced or turned into another type, keys dropped or
 added, list items duplicated or swapped, the text truncated or sprinkled with random
 bytes. Whatever comes in, a loader either accepts it or raises ``InputError`` whose
-message is one line starting with the name of the source.
+message is one line starting with the name of the source. The mutations include
+numbers far out of any range (``1e300``, ``10**400``, ``retries: 10000000``) and text
+that is not valid Unicode (lone surrogates, in values and in keys); a document that is
+accepted must play in both harnesses in bounded work, and its trace load again.
 """
 
 from __future__ import annotations
@@ -18,136 +21,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mutations import SEEDS, VALUE, corrupted_text, mutated
 
 from simulator.errors import InputError
+from simulator.runs import run_scenario
 from simulator.scenario import scenario_from_dict, scenario_from_text
 from simulator.storage import parse_json
 from simulator.trace import Trace
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "uploads/corrupt.json"
-
-Path_ = tuple[Any, ...]
-
-
-def _load(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _seeds() -> dict[str, list[Any]]:
-    scenarios = [_load(p) for p in sorted((ROOT / "fixtures" / "scenarios").glob("*.json"))]
-    recordings = [_load(p) for p in sorted((ROOT / "fixtures" / "recordings").glob("*.json"))]
-    traces = [_load(p) for p in sorted((ROOT / "tests" / "golden").glob("*.json"))]
-    traces = [t for t in traces if isinstance(t, dict) and t.get("format") == "s08-trace"]
-    if scenarios and traces:  # a recording as a live run writes it: the scenario format with its trace inside
-        made = copy.deepcopy(scenarios[0])
-        made["source"] = {"kind": "recording", "model": "a-model", "recorded_at": "2026-01-01T00:00:00Z"}
-        made["trace"] = copy.deepcopy(traces[0])
-        recordings.append(made)
-    return {"scenario": scenarios + recordings, "trace": traces}
-
-
-SEEDS = _seeds()
-
-
-def _paths(node: Any, prefix: Path_ = ()) -> list[Path_]:
-    """Every path to a value inside a JSON document (the root is ``()``)."""
-    out = [prefix]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _paths(v, (*prefix, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _paths(v, (*prefix, i))
-    return out
-
-
-PATHS = {kind: [_paths(doc) for doc in docs] for kind, docs in SEEDS.items()}
-
-TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
-    ["", "\n", "a\nb", "\u2028", "\x00", "s08-trace", "s08-scenario", "main", "bg:0000", "drain", "finish",
-     "background_run", "bash", "tool_use", "end_turn", "sleep 5", "parallel", "every_call", "append", "extend"])
-LEAF = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 5), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([10**400, -(10**400), 2**63, -1, 1e308, -0.0, 1, 0]), TEXT)
-VALUE = st.recursive(LEAF, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
-                     max_leaves=8)
-
-
-def _flip(value: Any, choice: int) -> Any:
-    """The same content in another JSON type."""
-    if isinstance(value, bool):
-        return ["true", 1, None][choice % 3]
-    if isinstance(value, int | float):
-        return [str(value), [value], None, bool(value)][choice % 4]
-    if isinstance(value, str):
-        return [len(value), [value], {value: value}, None][choice % 4]
-    if isinstance(value, list):
-        return [{str(i): v for i, v in enumerate(value)}, len(value), json.dumps(value), None][choice % 4]
-    if isinstance(value, dict):
-        return [list(value.values()), list(value), json.dumps(value), None][choice % 4]
-    return [0, "", [], {}][choice % 4]
-
-
-def _get(doc: Any, path: Path_) -> Any:
-    for k in path:
-        doc = doc[k]
-    return doc
-
-
-@st.composite
-def mutated(draw: st.DrawFn, kind: str) -> Any:
-    i = draw(st.integers(0, len(SEEDS[kind]) - 1))
-    doc = copy.deepcopy(SEEDS[kind][i])
-    for _ in range(draw(st.integers(1, 4))):
-        paths = _paths(doc) if _ else PATHS[kind][i]
-        path = draw(st.sampled_from(paths))
-        op = draw(st.sampled_from(["replace", "flip", "drop", "add", "dup", "swap"]))
-        if not path:  # the root itself
-            if op in ("replace", "flip"):
-                doc = draw(VALUE) if op == "replace" else _flip(doc, draw(st.integers(0, 3)))
-            continue
-        try:
-            parent, key = _get(doc, path[:-1]), path[-1]
-        except (KeyError, IndexError, TypeError):  # an earlier mutation moved it
-            continue
-        target = parent[key] if (isinstance(parent, dict) and key in parent) or (
-            isinstance(parent, list) and isinstance(key, int) and key < len(parent)) else None
-        if op == "replace":
-            parent[key] = draw(VALUE)
-        elif op == "flip":
-            parent[key] = _flip(target, draw(st.integers(0, 3)))
-        elif op == "drop":
-            del parent[key]
-        elif op == "add" and isinstance(target, dict):
-            target[draw(TEXT)] = draw(VALUE)
-        elif op == "add" and isinstance(target, list):
-            target.insert(draw(st.integers(0, len(target))), draw(VALUE))
-        elif op == "dup" and isinstance(parent, list):
-            parent.insert(key, copy.deepcopy(target))
-        elif op == "swap" and isinstance(parent, list) and len(parent) > 1:
-            j = draw(st.integers(0, len(parent) - 1))
-            parent[key], parent[j] = parent[j], parent[key]
-    return doc
-
-
-@st.composite
-def corrupted_text(draw: st.DrawFn, kind: str) -> bytes:
-    doc = draw(st.sampled_from(SEEDS[kind]))
-    data = json.dumps(doc, indent=draw(st.sampled_from([None, 1])), ensure_ascii=draw(st.booleans())).encode()
-    for _ in range(draw(st.integers(1, 3))):
-        op = draw(st.sampled_from(["truncate", "insert", "overwrite", "delete"]))
-        at = draw(st.integers(0, len(data)))
-        if op == "truncate":
-            data = data[:at]
-        elif op == "insert":
-            data = data[:at] + draw(st.binary(min_size=1, max_size=8)) + data[at:]
-        elif op == "overwrite":
-            blob = draw(st.binary(min_size=1, max_size=8))
-            data = data[:at] + blob + data[at + len(blob):]
-        else:
-            data = data[:at] + data[at + draw(st.integers(1, 16)):]
-    return data
 
 
 def loads_or_clean_error(load: Callable[[], Any], source: str = SOURCE) -> Any:
@@ -186,9 +69,19 @@ def test_seeds_are_valid() -> None:
         Trace.from_dict(copy.deepcopy(doc), SOURCE)
 
 
+def _plays_in_bounded_work(scenario: Any) -> None:
+    """An accepted scenario plays in both harnesses, and what it gives is a trace that loads again."""
+    for mode in ("serial", "parallel"):
+        trace = run_scenario(scenario, mode)
+        assert len(trace.events) < 20_000, len(trace.events)
+        Trace.from_dict(json.loads(trace.to_json()), "replayed")
+
+
 def test_mutated_scenarios_and_recordings(request: pytest.FixtureRequest) -> None:
     def check(doc: Any) -> None:
-        loads_or_clean_error(lambda: scenario_from_dict(doc, SOURCE))
+        scenario = loads_or_clean_error(lambda: scenario_from_dict(doc, SOURCE))
+        if scenario is not None:
+            _plays_in_bounded_work(scenario)
         text = json.dumps(doc, allow_nan=True)
         loads_or_clean_error(lambda: scenario_from_text(text, SOURCE))
         loads_or_clean_error(lambda: Trace.from_dict(doc, SOURCE))  # the wrong loader still fails cleanly
@@ -274,6 +167,71 @@ FOUND: list[tuple[str, Callable[[], Any]]] = [
     ("lane id that is a list", lambda: Trace.from_dict(_with(
         _trace(), lambda d: d["events"][1].update(lane=["main"])), SOURCE)),
 ]
+#: Documents that loaded before although they must not: each is refused now, naming its field.
+REFUSED: list[tuple[str, Callable[[], Any], str]] = [
+    ("retries: 10000000", lambda: scenario_from_dict(_with(
+        _scenario(), lambda d: d["settings"].update(retries=10_000_000)), SOURCE), "settings.retries"),
+    ("a time of 1e300", lambda: Trace.from_dict(_with(
+        _trace(), lambda d: [e.update(t=1e300) for e in d["events"][-1:]]), SOURCE), ".t"),
+    ("an integer time of 10**400", lambda: Trace.from_dict(_with(
+        _trace(), lambda d: [e.update(t=10**400) for e in d["events"][-1:]]), SOURCE), ".t"),
+    ("settings of 1e308", lambda: scenario_from_dict(_with(
+        _scenario(), lambda d: d["settings"].update(timeout_s=1e308)), SOURCE), "settings.timeout_s"),
+    ("a huge output_bytes", lambda: scenario_from_dict(_with(
+        _scenario(), lambda d: next(iter(d["commands"].values())).update(output_bytes=10**18)), SOURCE),
+     "output_bytes"),
+    ("a lone surrogate in the prompt", lambda: scenario_from_dict(_with(
+        _scenario(), lambda d: d.update(prompt="run \ud800 it")), SOURCE), "prompt is not valid Unicode"),
+    ("a lone surrogate in a key", lambda: scenario_from_dict(_with(
+        _scenario(), lambda d: d["files"].update({"\udfff.txt": "x"})), SOURCE), "not valid Unicode"),
+    ("a lone surrogate in a trace", lambda: Trace.from_dict(_with(
+        _trace(), lambda d: d["events"][0].update(prompt="\udc80")), SOURCE), "events[0].prompt"),
+    ("version 1.0", lambda: scenario_from_dict(_with(_scenario(), lambda d: d.update(version=1.0)), SOURCE),
+     "version 1.0"),
+    ("version true", lambda: Trace.from_dict(_with(_trace(), lambda d: d.update(version=True)), SOURCE),
+     "version"),
+    ("a message whose role is a number", lambda: Trace.from_dict(_with(
+        _trace(), lambda d: d["events"][0]["msg"].update(role=5)), SOURCE), "events[0].msg.role"),
+    ("a text block whose text is a number", lambda: Trace.from_dict(_with(
+        _trace(), lambda d: d["events"][0]["msg"].update(content=[{"type": "text", "text": 5}])), SOURCE),
+     "events[0].msg.content[0].text"),
+    ("a message that is a list", lambda: Trace.from_dict(_with(
+        _trace(), lambda d: d["events"][0].update(msg=[1])), SOURCE), "events[0].msg"),
+    ("an unknown task status", lambda: Trace.from_dict(_with(
+        _trace(), lambda d: [e.update(status="exploded") for e in d["events"] if e["kind"] == "finish"][:1]),
+        SOURCE), ".status"),
+]
+
+
+@pytest.mark.parametrize(("load", "field"), [(f, w) for _, f, w in REFUSED], ids=[name for name, _, _ in REFUSED])
+def test_out_of_range_numbers_bad_unicode_and_loose_versions_are_refused(load: Callable[[], Any], field: str) -> None:
+    try:
+        load()
+    except InputError as err:
+        assert str(err).startswith(f"{SOURCE}: ") and field in str(err) and "\n" not in str(err), str(err)
+    else:
+        pytest.fail("accepted")
+
+
+def test_every_number_at_its_limit_plays_in_bounded_work() -> None:
+    """The largest values each field allows cost what the file's content costs, not what the numbers say."""
+    from simulator.scenario import COMMAND_RANGES, MAX_LATENCY_S, SETTING_RANGES
+
+    doc = _scenario()
+    for key, (_low, high, integer) in SETTING_RANGES.items():
+        doc["settings"][key] = int(high) if integer else high
+    for spec in doc["commands"].values():
+        for key, (_low, high, integer) in COMMAND_RANGES.items():
+            spec[key] = int(high) if integer else high
+    for turn in doc["turns"]:
+        turn["latency_s"] = MAX_LATENCY_S
+    scenario = scenario_from_dict(doc, SOURCE)
+    _plays_in_bounded_work(scenario)
+    import exports
+
+    trace = run_scenario(scenario, "parallel")
+    for fmt in exports.FORMATS:
+        assert len(exports.render(fmt, {"parallel": trace}, scenario=scenario)) < 5_000_000
 
 
 @pytest.mark.parametrize("load", [f for _, f in FOUND], ids=[name for name, _ in FOUND])

@@ -9,6 +9,7 @@ from typing import Any
 
 import psutil
 import pytest
+from sandboxing import require_sandbox
 
 from simulator.describe import run_status
 from simulator.errors import ModelError
@@ -58,10 +59,18 @@ def long_sleeps(*cmds: str) -> ScriptedModel:
 
 
 @pytest.fixture()
-def manager():
+def any_manager():
+    """A manager, whether or not this machine can start a sandbox."""
     m = LiveRunManager(max_runs=2)
     yield m
     m.shutdown()
+
+
+@pytest.fixture()
+def manager(any_manager):
+    """A manager whose runs start sandboxes (skipped without bubblewrap, failed under CI=true)."""
+    require_sandbox()
+    return any_manager
 
 
 def wait_until(pred, timeout: float = 20.0, step: float = 0.05) -> bool:
@@ -371,3 +380,33 @@ def test_lanes_of_a_copy_cover_its_events(manager):
         v = run.view()
         Trace.from_dict(v.trace.to_dict(), "copy")  # every event's lane is listed: it validates
         time.sleep(0.02)
+
+
+# -- the sandbox, and running without one ------------------------------------------------------------------
+def test_live_runs_run_in_the_sandbox(manager):
+    from simulator.live.isolation import live_blocker, unsandboxed_warning
+
+    view = finish(manager.start("a", long_sleeps("ls /proc | grep -c '^[0-9]'"), "x", kind="recorded",
+                                model_label="x"))
+    assert view.sandboxed and live_blocker() is None and unsandboxed_warning() is None
+    assert int(next(e for e in view.trace.events if e["kind"] == "finish")["preview"]) <= 4
+
+
+def test_without_bubblewrap_live_runs_stay_off_unless_the_operator_allows_them(any_manager, monkeypatch):
+    from simulator.live.isolation import live_blocker, unsandboxed_warning
+    from simulator.real.sandbox import forget_checks
+
+    monkeypatch.setenv("S08_BWRAP", "/nonexistent/bwrap")
+    monkeypatch.delenv("S08_LIVE_UNSANDBOXED", raising=False)
+    forget_checks()
+    blocker = live_blocker()
+    assert blocker.startswith("Live runs are off: they need a sandbox, and bubblewrap (bwrap) is not installed")
+    assert "S08_LIVE_UNSANDBOXED=1" in blocker and "\n" not in blocker
+    with pytest.raises(LiveRunRefused) as err:
+        any_manager.start("a", two_sleeps(), "x", kind="recorded", model_label="x")
+    assert "must run in a sandbox" in str(err.value) and "\n" not in str(err.value)
+    assert any_manager.get("a") is None and not list((any_manager.state_dir / "runs").glob("*"))
+    monkeypatch.setenv("S08_LIVE_UNSANDBOXED", "1")
+    assert live_blocker() is None and unsandboxed_warning().startswith("Commands run WITHOUT a sandbox")
+    view = finish(any_manager.start("a", two_sleeps(), "x", kind="recorded", model_label="x"))
+    assert view.state == "done" and not view.sandboxed

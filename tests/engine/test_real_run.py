@@ -70,3 +70,17 @@ def test_stop_kills_every_task(tmp_path):
     kinds = [e["kind"] for e in session.trace.events]
     assert kinds.count("kill") == 2 and kinds[-1] == "session_end"
     assert {t["status"] for t in session.bg.tasks.values()} == {"killed"}
+
+
+def test_blocking_bash_is_capped_and_an_orphan_does_not_hold_it(tmp_path):
+    from simulator.real.runtime import RealRuntime
+
+    rt = RealRuntime(tmp_path, timeout_s=20, max_output_bytes=2_000_000)
+    started = time.monotonic()
+    flood = rt.run_command("yes")
+    assert flood.status == "killed" and flood.text.startswith("Killed (output limit: it printed more than 1.91 MB)")
+    quick = rt.run_command("setsid sleep 30 & echo hi")  # a child that keeps stdout open
+    assert quick.status == "completed" and quick.text == "hi"
+    assert time.monotonic() - started < 10
+    timed = RealRuntime(tmp_path, timeout_s=0.5).run_command("echo before; sleep 30")
+    assert timed.status == "timeout" and timed.text == "Error: Timeout (0.5s)\nbefore"
