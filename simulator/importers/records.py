@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+MAX_SPAN_S = 1e9  # a trace spans at most this long (as the trace loader requires)
 TEXT_LIMIT = 20_000  # characters kept of one text (the tags this importer reads sit near the start)
 INPUT_LIMIT = 2_000  # characters kept of one string inside a tool's input
 RESULT_FIELD_LIMIT = 500  # characters kept of one string field of ``toolUseResult``
@@ -252,7 +253,18 @@ def read_transcript(lines: Iterable[bytes], source: str) -> Reading:
             reading.passed_over[kind] += 1
         else:
             reading.records.append(rec)
+    _drop_far_times(reading)
     return reading
+
+
+def _drop_far_times(reading: Reading) -> None:
+    """Count records stamped far (over ``MAX_SPAN_S / 2``) from the median time as records without a timestamp."""
+    if not reading.records:
+        return
+    middle = sorted(rec.at for rec in reading.records)[len(reading.records) // 2]
+    kept = [rec for rec in reading.records if abs(rec.at - middle) <= MAX_SPAN_S / 2]
+    reading.no_time += len(reading.records) - len(kept)
+    reading.records = kept
 
 
 def _refuse(name: str) -> Any:

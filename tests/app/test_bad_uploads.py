@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apptest_pages import APP, ROOT, open_script, plain
+from apptest_pages import ROOT, open_script, page_path, plain
 
 from simulator import load_scenario, run_scenario
 
@@ -47,7 +47,7 @@ BAD: list[tuple[str, bytes, str]] = [
 
 @pytest.mark.parametrize(("data", "field"), [(d, f) for _, d, f in BAD], ids=[name for name, _, _ in BAD])
 def test_a_bad_upload_is_one_line_naming_the_file_and_the_field(data: bytes, field: str) -> None:
-    at = open_script(APP)
+    at = open_script(page_path("viewer"))
     at.file_uploader(key="upload").set_value(("bad.json", data, "application/json")).run()
     assert not at.exception, [e.value for e in at.exception]
     [error] = [plain(e.value) for e in at.error]
