@@ -54,7 +54,7 @@ def _blocking(name: str = "tests-and-docs") -> LessonView:
                       timeline={"serial": ser, "parallel": par})
 
 
-def _serial_trap(name: str = "multi-agent") -> LessonView:
+def _serial_trap(name: str = "multi-agent-one-slot") -> LessonView:
     ser, par = scenario_trace(name, "serial"), scenario_trace(name, "parallel")
     ms, mp = metrics(ser), metrics(par)
     ratio = mp["wall_s"] / ms["wall_s"] if ms["wall_s"] else 1.0

@@ -1,17 +1,20 @@
 """Words for trace events: one sentence for a learner, one short line for a log.
 
 Every place that describes an event (the viewer's explanation, the text
-timeline, the live page's status) takes its words from here.
+timeline, the live page's status) takes its words from here. They are written in
+English and translated through ``simulator.i18n`` in the reader's language; the
+event fields they quote (commands, results, messages) stay as the run recorded them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .i18n import _, ngettext
 from .modes import PARALLEL, SERIAL
 from .text import one_line
 
-_TARGET_KEYS = ("command", "path", "task_id")
+_TARGET_KEYS = ("command", "path", "task_id", "name")
 
 
 def _flat(value: Any, limit: int = 70) -> str:
@@ -19,10 +22,10 @@ def _flat(value: Any, limit: int = 70) -> str:
 
 
 def target(args: Any) -> str:
-    """What a tool call works on: its command, path or task id (or "")."""
+    """What a tool call works on: its command, path, task id or sub-agent name (or "")."""
     if not isinstance(args, dict):
         return ""
-    return str(args.get("command") or args.get("path") or args.get("task_id") or "")
+    return str(args.get("command") or args.get("path") or args.get("task_id") or args.get("name") or "")
 
 
 def _cmd(ev: dict[str, Any], limit: int = 50) -> str:
@@ -37,7 +40,9 @@ def _target_words(args: Any) -> str:
     if "path" in args:
         return f"`{args['path']}`"
     if "task_id" in args:
-        return f"task {args['task_id']}"
+        return _("task {task_id}").format(task_id=args["task_id"])
+    if "name" in args:
+        return _("sub-agent {name}").format(name=_flat(args["name"], 40))
     return ""
 
 
@@ -48,151 +53,310 @@ def _tool_call(name: str, args: Any) -> str:
     return f"{name}({_flat(args[key], 50)})"
 
 
+# -- one sentence for a learner ----------------------------------------------------------------------
 def event_sentence(ev: dict[str, Any], mode: str = PARALLEL) -> str:
     """One plain sentence for a learner: what event ``ev`` did and why it matters (``mode``: the harness)."""
+    if ev.get("lane", "main") != "main" and ev["kind"] in _LOOP_KINDS:
+        return _("On its own lane, a sub-agent's loop: {what}").format(what=_loop_sentence(ev, mode))
+    if ev["kind"] in _LOOP_KINDS:
+        return _loop_sentence(ev, mode)
+    return _task_sentence(ev)
+
+
+_LOOP_KINDS = frozenset({"session_start", "drain", "inject", "model_start", "model_end", "tool_start", "spawn",
+                         "refused", "check", "tool_end", "wait_start", "wait_end", "kill", "error", "session_end"})
+
+
+def _loop_sentence(ev: dict[str, Any], mode: str) -> str:
     kind = ev["kind"]
-    tid = ev.get("task_id", "")
     if kind == "session_start":
-        return (f"The user's prompt opens the conversation; this run uses the {mode} harness"
-                + (" (s07: every command blocks)." if mode == SERIAL else " (s08: slow commands can go to the background)."))
-    if kind == "drain":
-        n = len(ev.get("delivered") or [])
-        if n:
-            return (f"Before calling the model, the loop drains the queue: {n} finished task"
-                    f"{'s' if n != 1 else ''} will be reported to the model.")
-        return "Before calling the model, the loop drains the notification queue; it is empty, so nothing is injected."
-    if kind == "inject":
-        n = len(ev.get("task_ids") or [])
-        return (f"The loop adds a <background-results> block with {n} line{'s' if n != 1 else ''} to the conversation, "
-                "so the model sees the results in this call.")
+        if mode == SERIAL:
+            return _("The user's prompt opens the conversation; this run uses the {mode} harness "
+                     "(s07: every command blocks).").format(mode=mode)
+        return _("The user's prompt opens the conversation; this run uses the {mode} harness "
+                 "(s08: slow commands can go to the background).").format(mode=mode)
+    if kind in ("drain", "inject"):
+        return _drain_sentence(ev)
     if kind == "model_start":
-        return f"Model call #{ev.get('call')} starts with {ev.get('message_count')} messages; the main thread waits for the answer."
+        return _("Model call #{call} starts with {count} messages; the main thread waits for the answer.").format(
+            call=ev.get("call"), count=ev.get("message_count"))
     if kind == "model_end":
-        uses = [b for b in ev.get("content", []) if b.get("type") == "tool_use"]
-        if ev.get("synthetic"):
-            return "The model has nothing to do until a background result arrives, so it ends its turn."
-        if uses:
-            names = ", ".join(b.get("name", "?") for b in uses)
-            return f"The model answers with {len(uses)} tool call{'s' if len(uses) != 1 else ''} ({names})."
-        return f"The model answers with text only and ends its turn (stop reason: {ev.get('stop_reason')})."
-    if kind == "tool_start":
-        tool, what = ev.get("tool"), _target_words(ev.get("input"))
-        if tool == "bash":
-            return f"The main thread runs {what} itself and is blocked until it ends."
-        if tool == "background_run" and ev.get("blocking"):
-            return f"The serial harness has no background threads: {what} runs on the main thread, which is blocked until it ends."
-        if tool == "background_run":
-            return f"background_run hands {what} to the BackgroundManager instead of running it here."
-        if tool == "check_background":
-            return "check_background asks the BackgroundManager for the task table; it does not wait."
-        return f"The main thread runs {tool} on {what}; file tools are quick and block only briefly."
+        return _model_end_sentence(ev)
+    if kind in ("tool_start", "tool_end"):
+        return _tool_sentence(ev)
     if kind == "spawn":
-        return f"Task {tid} is created for {_cmd(ev)} and a background thread takes it; the tool returns the id at once."
+        if ev.get("agent"):
+            return _("Task {task_id} is created for sub-agent {name}: a loop of its own, with its own model, "
+                     "starts on its own lane; the tool returns the id at once.").format(
+                task_id=ev.get("task_id", ""), name=_flat(ev["agent"], 40))
+        if ev.get("progress"):
+            return _("Task {task_id} is created for {command} and a background thread takes it; lines of its "
+                     "output that contain “{pattern}” will be reported while it runs.").format(
+                task_id=ev.get("task_id", ""), command=_cmd(ev), pattern=_flat(ev["progress"], 60))
+        return _("Task {task_id} is created for {command} and a background thread takes it; the tool returns the "
+                 "id at once.").format(task_id=ev.get("task_id", ""), command=_cmd(ev))
     if kind == "refused":
-        return f"The harness refuses this call: {ev.get('reason')}"
+        return _("The harness refuses this call: {reason}").format(reason=ev.get("reason"))
     if kind == "check":
-        return f"check_background reports {'task ' + str(ev['task_id']) if ev.get('task_id') else 'every task'} as it stands now."
-    if kind == "tool_end":
+        if ev.get("task_id"):
+            return _("check_background reports task {task_id} as it stands now.").format(task_id=ev["task_id"])
+        return _("check_background reports every task as it stands now.")
+    if kind in ("wait_start", "wait_end"):
+        return _wait_sentence(ev)
+    if kind == "kill":
+        if ev.get("by") == "model":
+            return _("The model asked to stop task {task_id} (kill_background): it is killed, together with "
+                     "everything it started.").format(task_id=ev.get("task_id", ""))
+        return _("Task {task_id} is killed ({reason}), together with its whole process group.").format(
+            task_id=ev.get("task_id", ""), reason=ev.get("reason") or _("on request"))
+    if kind == "error":
+        return _("The run stops: {message}").format(message=ev.get("message"))
+    return _session_end_sentence(ev)
+
+
+def _drain_sentence(ev: dict[str, Any]) -> str:
+    if ev["kind"] == "drain":
+        n = len(ev.get("delivered") or [])
+        p = len(ev.get("progress") or [])
+        if n and p:
+            return ngettext("Before calling the model, the loop drains the queue: {n} finished task and progress "
+                            "lines of {p} running ones will be reported to the model.",
+                            "Before calling the model, the loop drains the queue: {n} finished tasks and progress "
+                            "lines of {p} running ones will be reported to the model.", n).format(n=n, p=p)
+        if n:
+            return ngettext("Before calling the model, the loop drains the queue: {n} finished task will be "
+                            "reported to the model.",
+                            "Before calling the model, the loop drains the queue: {n} finished tasks will be "
+                            "reported to the model.", n).format(n=n)
+        if p:
+            return ngettext("Before calling the model, the loop drains the queue: progress lines of {p} running "
+                            "task will be reported to the model.",
+                            "Before calling the model, the loop drains the queue: progress lines of {p} running "
+                            "tasks will be reported to the model.", p).format(p=p)
+        return _("Before calling the model, the loop drains the notification queue; it is empty, so nothing is "
+                 "injected.")
+    n = len(ev.get("task_ids") or []) + len(ev.get("progress_ids") or [])
+    if str(ev.get("text", "")).startswith("<task-notification>"):
+        return ngettext("The loop adds {n} <task-notification> element to the conversation (task id, status, "
+                        "output file, one-line summary), so the model sees it in this call.",
+                        "The loop adds {n} <task-notification> elements to the conversation (task id, status, "
+                        "output file, one-line summary), so the model sees them in this call.", n).format(n=n)
+    return ngettext("The loop adds a <background-results> block with {n} line to the conversation, so the model "
+                    "sees the results in this call.",
+                    "The loop adds a <background-results> block with {n} lines to the conversation, so the model "
+                    "sees the results in this call.", n).format(n=n)
+
+
+def _model_end_sentence(ev: dict[str, Any]) -> str:
+    uses = [b for b in ev.get("content", []) if b.get("type") == "tool_use"]
+    if ev.get("synthetic"):
+        return _("The model has nothing to do until a background result arrives, so it ends its turn.")
+    if uses:
+        names = ", ".join(b.get("name", "?") for b in uses)
+        return ngettext("The model answers with {n} tool call ({names}).",
+                        "The model answers with {n} tool calls ({names}).", len(uses)).format(n=len(uses), names=names)
+    return _("The model answers with text only and ends its turn (stop reason: {reason}).").format(
+        reason=ev.get("stop_reason"))
+
+
+def _tool_sentence(ev: dict[str, Any]) -> str:
+    tool = ev.get("tool")
+    if ev["kind"] == "tool_end":
         if ev.get("is_error"):
-            return f"{ev.get('tool')} returns an error, which the model will read as its tool result."
-        if ev.get("tool") == "background_run" and str(ev.get("result", "")).startswith("Background task"):
-            return "background_run returns the task id immediately; the main thread is free to go on."
-        return f"{ev.get('tool')} returns; its result goes into the tool-result message for the next model call."
-    if kind == "wait_start":
+            return _("{tool} returns an error, which the model will read as its tool result.").format(tool=tool)
+        if tool in ("background_run", "background_agent") and str(ev.get("result", "")).startswith("Background "):
+            return _("{tool} returns the task id immediately; the main thread is free to go on.").format(tool=tool)
+        return _("{tool} returns; its result goes into the tool-result message for the next model call.").format(
+            tool=tool)
+    what = _target_words(ev.get("input"))
+    if tool == "bash":
+        return _("The main thread runs {what} itself and is blocked until it ends.").format(what=what)
+    if tool in ("background_run", "background_agent") and ev.get("blocking"):
+        return _("The serial harness has no background threads: {what} runs on the main thread, which is blocked "
+                 "until it ends.").format(what=what)
+    if tool == "background_run":
+        return _("background_run hands {what} to the BackgroundManager instead of running it here.").format(what=what)
+    if tool == "background_agent":
+        return _("background_agent hands {what} to the BackgroundManager: it will run a loop of its own in the "
+                 "background.").format(what=what)
+    if tool == "check_background":
+        return _("check_background asks the BackgroundManager for the task table; it does not wait.")
+    if tool == "kill_background":
+        return _("kill_background asks the BackgroundManager to stop {what}.").format(what=what)
+    return _("The main thread runs {tool} on {what}; file tools are quick and block only briefly.").format(
+        tool=tool, what=what)
+
+
+def _wait_sentence(ev: dict[str, Any]) -> str:
+    if ev["kind"] == "wait_start":
         n = len(ev.get("pending") or [])
-        return (f"The model has ended its turn but {n} task{'s are' if n != 1 else ' is'} still running, so the loop "
-                "waits for the next notification instead of ending the session.")
-    if kind == "wait_end":
-        return ("A notification arrived, so the loop stops waiting and will call the model again."
-                if ev.get("reason") == "notification" else "The wait limit ran out before any task finished.")
+        return ngettext("The model has ended its turn but {n} task is still running, so the loop waits for the next "
+                        "notification instead of ending the session.",
+                        "The model has ended its turn but {n} tasks are still running, so the loop waits for the "
+                        "next notification instead of ending the session.", n).format(n=n)
+    if ev.get("reason") == "notification":
+        return _("A notification arrived, so the loop stops waiting and will call the model again.")
+    return _("The wait limit ran out before any task finished.")
+
+
+def _session_end_sentence(ev: dict[str, Any]) -> str:
+    lost = len(ev.get("undelivered") or [])
+    if lost:
+        return ngettext("The session ends at {t} s, but {n} result never reached the model: the loop returned when "
+                        "the model ended its turn, without waiting (the known bug).",
+                        "The session ends at {t} s, but {n} results never reached the model: the loop returned when "
+                        "the model ended its turn, without waiting (the known bug).", lost).format(
+            t=f"{ev['t']:.1f}", n=lost)
+    return _("The session ends at {t} s: {message}").format(t=f"{ev['t']:.1f}", message=ev.get("message", ""))
+
+
+def _task_sentence(ev: dict[str, Any]) -> str:
+    kind, tid = ev["kind"], ev.get("task_id", "")
     if kind == "task_queued":
-        return f"Task {tid} waits for a free slot: the concurrency limit is reached."
+        return _("Task {task_id} waits for a free slot: the concurrency limit is reached.").format(task_id=tid)
     if kind == "task_start":
         attempt = ev.get("attempt", 1)
-        return f"Task {tid} starts {_cmd(ev)} in a background thread" + (f" (attempt {attempt})." if attempt > 1 else ".")
+        if ev.get("msg") is not None:
+            return _("Sub-agent task {task_id} starts: its task becomes the first message of a conversation of its "
+                     "own.").format(task_id=tid)
+        if attempt > 1:
+            return _("Task {task_id} starts {command} in a background thread (attempt {attempt}).").format(
+                task_id=tid, command=_cmd(ev), attempt=attempt)
+        return _("Task {task_id} starts {command} in a background thread.").format(task_id=tid, command=_cmd(ev))
     if kind == "retry":
-        return f"Task {tid} timed out and is started again (attempt {ev.get('attempt')})."
+        if ev.get("reason") == "error":
+            return _("Task {task_id} failed with exit code {code} and is started again (attempt {attempt}).").format(
+                task_id=tid, code=ev.get("exit_code"), attempt=ev.get("attempt"))
+        return _("Task {task_id} timed out and is started again (attempt {attempt}).").format(
+            task_id=tid, attempt=ev.get("attempt"))
     if kind == "finish":
-        status, code = ev.get("status"), ev.get("exit_code")
-        if status == "completed":
-            return f"Task {tid} finishes successfully (exit 0) in its background thread; the main thread is not involved."
-        if status == "error":
-            return f"Task {tid} fails with exit code {code}; the status says error so the model cannot mistake it for success."
-        if status == "timeout":
-            return f"Task {tid} hits its time limit; its whole process group is killed."
-        return f"Task {tid} ends with status {status}."
+        return _finish_sentence(ev)
     if kind == "enqueue":
-        depth = ev.get("queue_depth")
-        return (f"Task {tid} puts its notification in the queue ({depth} waiting); "
-                "it will be delivered at the next drain, not now.")
-    if kind == "kill":
-        return f"Task {tid} is killed ({ev.get('reason', 'on request')}), together with its whole process group."
-    if kind == "error":
-        return f"The run stops: {ev.get('message')}"
-    if kind == "session_end":
-        return f"The session ends at {ev['t']:.1f} s: {ev.get('message', '')}"
+        return _("Task {task_id} puts its notification in the queue ({depth} waiting); it will be delivered at the "
+                 "next drain, not now.").format(task_id=tid, depth=ev.get("queue_depth"))
+    if kind == "progress":
+        shown = len(ev.get("lines") or [])
+        more = int(ev.get("more") or 0)
+        if more:
+            return ngettext("Task {task_id} is still running and reports {n} new matching line (and {more} more "
+                            "it counts but does not show); it waits in the queue as one progress notification.",
+                            "Task {task_id} is still running and reports {n} new matching lines (and {more} more "
+                            "it counts but does not show); they wait in the queue as one progress notification.",
+                            shown).format(task_id=tid, n=shown, more=more)
+        return ngettext("Task {task_id} is still running and reports {n} new matching line; it waits in the queue "
+                        "as a progress notification.",
+                        "Task {task_id} is still running and reports {n} new matching lines; they wait in the queue "
+                        "as one progress notification.", shown).format(task_id=tid, n=shown)
     return kind
 
 
+def _finish_sentence(ev: dict[str, Any]) -> str:
+    tid, status, code = ev.get("task_id", ""), ev.get("status"), ev.get("exit_code")
+    if status == "completed":
+        return _("Task {task_id} finishes successfully (exit 0) in its background thread; the main thread is not "
+                 "involved.").format(task_id=tid)
+    if status == "error":
+        return _("Task {task_id} fails with exit code {code}; the status says error so the model cannot mistake it "
+                 "for success.").format(task_id=tid, code=code)
+    if status == "timeout":
+        return _("Task {task_id} hits its time limit; its whole process group is killed.").format(task_id=tid)
+    if status == "killed":
+        return _("Task {task_id} ends killed: its result says so, and it still goes through the queue.").format(
+            task_id=tid)
+    return _("Task {task_id} ends with status {status}.").format(task_id=tid, status=status)
+
+
+# -- one short line for a log --------------------------------------------------------------------------
 def event_summary(ev: dict[str, Any]) -> str:
     """A short, single-line description of one trace event (for logs and the text timeline)."""
     kind = ev.get("kind")
     if kind == "session_start":
-        return f"{ev.get('mode')} mode: {_flat(ev.get('prompt', ''), 60)}"
+        return _("{mode} mode: {prompt}").format(mode=ev.get("mode"), prompt=_flat(ev.get("prompt", ""), 60))
     if kind == "drain":
-        got = ev.get("delivered") or []
-        return (f"queue {len(ev.get('queue_before') or [])} -> {len(ev.get('queue_after') or [])}"
-                + (f", delivered {', '.join(got)}" if got else ""))
+        return _drain_summary(ev)
     if kind == "inject":
-        return f"<background-results> with {len(ev.get('task_ids') or [])} result(s)"
+        n = len(ev.get("task_ids") or []) + len(ev.get("progress_ids") or [])
+        tag = "<task-notification>" if str(ev.get("text", "")).startswith("<task-notification>") \
+            else "<background-results>"
+        return ngettext("{tag} with {n} item", "{tag} with {n} items", n).format(tag=tag, n=n)
     if kind == "model_start":
-        return f"call #{ev.get('call')} ({ev.get('message_count')} messages)"
+        return _("call #{call} ({count} messages)").format(call=ev.get("call"), count=ev.get("message_count"))
     if kind == "model_end":
-        blocks = ev.get("content") or []
-        tools = [_tool_call(b.get("name", "?"), b.get("input")) for b in blocks if b.get("type") == "tool_use"]
-        words = " ".join(b.get("text", "") for b in blocks if b.get("type") == "text")
-        detail = ", ".join(tools) if tools else _flat(words, 60)
-        mark = " (waiting turn)" if ev.get("synthetic") else ""
-        return f"{ev.get('stop_reason')}{mark}: {detail}" if detail else f"{ev.get('stop_reason')}{mark}"
+        return _model_end_summary(ev)
     if kind == "tool_start":
-        blocking = " [blocks]" if ev.get("blocking") else ""
-        return _tool_call(str(ev.get("tool")), ev.get("input")) + blocking
+        return _tool_call(str(ev.get("tool")), ev.get("input")) + (_(" [blocks]") if ev.get("blocking") else "")
     if kind == "tool_end":
-        return ("error: " if ev.get("is_error") else "") + _flat(ev.get("result", ""), 60)
+        return (_("error: ") if ev.get("is_error") else "") + _flat(ev.get("result", ""), 60)
     if kind == "spawn":
-        return f"task {ev.get('task_id')}: {_flat(ev.get('command', ''), 50)}"
+        what = _("sub-agent {name}").format(name=_flat(ev["agent"], 30)) if ev.get("agent") \
+            else _flat(ev.get("command", ""), 50)
+        return _("task {task_id}: {what}").format(task_id=ev.get("task_id"), what=what)
     if kind == "refused":
         return _flat(ev.get("reason", ""), 70)
     if kind == "check":
-        return f"task {ev.get('task_id') or 'all'}"
+        return _("task {task_id}").format(task_id=ev.get("task_id") or _("all"))
     if kind == "kill":
-        return f"task {ev.get('task_id')}: {ev.get('reason')}"
+        return _("task {task_id}: {reason}").format(task_id=ev.get("task_id"), reason=ev.get("reason"))
     if kind == "wait_start":
-        return f"{len(ev.get('pending') or [])} task(s) running, up to {ev.get('limit_s')} s"
+        n = len(ev.get("pending") or [])
+        return ngettext("{n} task running, up to {limit} s", "{n} tasks running, up to {limit} s", n).format(
+            n=n, limit=ev.get("limit_s"))
     if kind == "wait_end":
         return str(ev.get("reason"))
     if kind == "error":
         return _flat(ev.get("message", ""), 90)
     if kind == "session_end":
         return f"{ev.get('reason')}: {_flat(ev.get('message', ''), 70)}"
+    return _task_summary(ev)
+
+
+def _drain_summary(ev: dict[str, Any]) -> str:
+    got = ev.get("delivered") or []
+    progress = ev.get("progress") or []
+    text = _("queue {before} -> {after}").format(before=len(ev.get("queue_before") or []),
+                                                 after=len(ev.get("queue_after") or []))
+    if got:
+        text += _(", delivered {tasks}").format(tasks=", ".join(got))
+    if progress:
+        text += _(", progress of {tasks}").format(tasks=", ".join(progress))
+    return text
+
+
+def _model_end_summary(ev: dict[str, Any]) -> str:
+    blocks = ev.get("content") or []
+    tools = [_tool_call(b.get("name", "?"), b.get("input")) for b in blocks if b.get("type") == "tool_use"]
+    words = " ".join(b.get("text", "") for b in blocks if b.get("type") == "text")
+    detail = ", ".join(tools) if tools else _flat(words, 60)
+    mark = _(" (waiting turn)") if ev.get("synthetic") else ""
+    return f"{ev.get('stop_reason')}{mark}: {detail}" if detail else f"{ev.get('stop_reason')}{mark}"
+
+
+def _task_summary(ev: dict[str, Any]) -> str:
+    kind, tid = ev.get("kind"), ev.get("task_id")
     if kind == "task_queued":
-        return f"task {ev.get('task_id')} queued"
+        return _("task {task_id} queued").format(task_id=tid)
     if kind == "task_start":
-        return f"task {ev.get('task_id')} attempt {ev.get('attempt', 1)}: {_flat(ev.get('command', ''), 50)}"
+        return _("task {task_id} attempt {attempt}: {command}").format(
+            task_id=tid, attempt=ev.get("attempt", 1), command=_flat(ev.get("command", ""), 50))
     if kind == "retry":
-        return f"task {ev.get('task_id')} attempt {ev.get('attempt')}"
+        why = _(" after exit {code}").format(code=ev.get("exit_code")) if ev.get("reason") == "error" else ""
+        return _("task {task_id} attempt {attempt}").format(task_id=tid, attempt=ev.get("attempt")) + why
     if kind == "finish":
         code = ev.get("exit_code")
-        return (f"task {ev.get('task_id')} {ev.get('status')}"
-                + (f" (exit {code})" if code not in (None, 0) else "")
-                + f" after {float(ev.get('duration_s') or 0):.2f} s: {_flat(ev.get('preview', ''), 40)}")
+        status = str(ev.get("status")) + (f" (exit {code})" if code not in (None, 0) else "")
+        return _("task {task_id} {status} after {seconds} s: {preview}").format(
+            task_id=tid, status=status, seconds=f"{float(ev.get('duration_s') or 0):.2f}",
+            preview=_flat(ev.get("preview", ""), 40))
     if kind == "enqueue":
-        return f"task {ev.get('task_id')} notification queued (depth {ev.get('queue_depth')})"
+        return _("task {task_id} notification queued (depth {depth})").format(task_id=tid, depth=ev.get("queue_depth"))
+    if kind == "progress":
+        return _("task {task_id} progress: {text}").format(task_id=tid, text=_flat(ev.get("text", ""), 60))
     return ""
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+# -- a live run's status line ---------------------------------------------------------------------------
+def _tasks(n: int) -> str:
+    return ngettext("{n} background task", "{n} background tasks", n).format(n=n)
 
 
 def task_counts(events: list[dict[str, Any]]) -> dict[str, int]:
@@ -217,27 +381,28 @@ def activity(last: dict[str, Any] | None, counts: dict[str, int]) -> str:
     """What a running loop is doing, from its latest main-lane event (for a live run's status line)."""
     kind = last["kind"] if last else None
     if kind is None or kind == "session_start":
-        text = "Starting the session…"
+        text = _("Starting the session…")
     elif kind == "model_start":
-        text = f"Model call #{last.get('call')}: waiting for the answer…"
+        text = _("Model call #{call}: waiting for the answer…").format(call=last.get("call"))
     elif kind == "model_end":
-        text = "Reading the model's answer…"
+        text = _("Reading the model's answer…")
     elif kind == "tool_start":
         what = target(last.get("input"))
         detail = f" ({one_line(what, 60)})" if what else ""
-        text = (f"Running {last.get('tool')}{detail} on the main thread: the loop is blocked until it ends…"
-                if last.get("blocking") else f"Running tool {last.get('tool')}{detail}…")
+        text = (_("Running {tool}{detail} on the main thread: the loop is blocked until it ends…")
+                if last.get("blocking") else _("Running tool {tool}{detail}…")).format(tool=last.get("tool"),
+                                                                                        detail=detail)
     elif kind == "wait_start":
-        pending = counts["running"] + counts["queued"]
-        text = f"Waiting for {_plural(pending, 'background task')} (the model has ended its turn)…"
+        text = _("Waiting for {tasks} (the model has ended its turn)…").format(
+            tasks=_tasks(counts["running"] + counts["queued"]))
     elif kind in ("wait_end", "drain", "inject"):
-        text = "Draining the notification queue before the next model call…"
+        text = _("Draining the notification queue before the next model call…")
     elif kind in ("error", "session_end"):
-        text = "Ending the session…"
+        text = _("Ending the session…")
     else:
-        text = "Running the model's tool calls…"
+        text = _("Running the model's tool calls…")
     if counts["running"] and kind != "wait_start":
-        text += f" · {_plural(counts['running'], 'background task')} running"
+        text += _(" · {tasks} running").format(tasks=_tasks(counts["running"]))
     return text
 
 
@@ -245,17 +410,19 @@ def run_status(events: list[dict[str, Any]], duration: float, state: str, *, mes
                error: str | None = None, time_limit_s: float | None = None) -> str:
     """One line on what a live run is doing now (``state`` running or stopping), or how it ended."""
     if state == "error":
-        return f"Error: {error or message or 'the run failed'}"
+        return _("Error: {problem}").format(problem=error or message or _("the run failed"))
     if state == "stopped":
-        why = (f"it reached its time limit of {time_limit_s:g} s" if time_limit_s is not None
-               else "you pressed Stop")
-        return f"Stopped ({why}) after {duration:.1f} s; every task it started was killed."
+        why = (_("it reached its time limit of {limit} s").format(limit=f"{time_limit_s:g}")
+               if time_limit_s is not None else _("you pressed Stop"))
+        return _("Stopped ({why}) after {seconds} s; every task it started was killed.").format(
+            why=why, seconds=f"{duration:.1f}")
     if state == "done":
-        return f"Done in {duration:.1f} s: {message or 'the run ended.'}"
+        return _("Done in {seconds} s: {message}").format(seconds=f"{duration:.1f}",
+                                                          message=message or _("the run ended."))
     last = next((ev for ev in reversed(events) if ev["lane"] == "main"), None)
     if state == "stopping":
         if last is not None and last["kind"] == "model_start":
-            return (f"Stopping: its tasks were killed; waiting for model call #{last.get('call')} to return "
-                    "(a request in flight cannot be cut short).")
-        return "Stopping: killing every task this run started…"
+            return _("Stopping: its tasks were killed; waiting for model call #{call} to return (a request in flight "
+                     "cannot be cut short).").format(call=last.get("call"))
+        return _("Stopping: killing every task this run started…")
     return activity(last, task_counts(events))

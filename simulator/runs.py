@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .clock import RealClock, VirtualClock
+from .commands import CommandTable
 from .loop import AgentLoop, LoopSettings
 from .model import Model
 from .modes import PARALLEL
@@ -15,6 +16,8 @@ from .scenario import Scenario
 from .scripted_model import ScriptedModel
 from .trace import Trace, TraceRecorder
 from .virtual import VirtualBackgroundManager, VirtualRuntime
+from .virtual.agents import AgentWorld
+from .virtual.subagents import simulate
 
 
 def scenario_model(scenario: Scenario) -> ScriptedModel:
@@ -30,21 +33,33 @@ def _meta(scenario: Scenario, mode: str, clock: str, settings: dict[str, Any]) -
             "model": scenario.source.get("model", "scripted"), "source": scenario.source.get("kind", "scripted")}
 
 
-def run_scenario(scenario: Scenario, mode: str = PARALLEL, *, drain_policy: str | None = None) -> Trace:
+def loop_settings(settings: dict[str, Any], mode: str) -> LoopSettings:
+    """The loop's settings from a scenario's."""
+    return LoopSettings(mode=mode, drain_policy=settings["drain_policy"], end_wait_s=settings["end_wait_s"],
+                        notification_shape=settings["notification_shape"],
+                        end_turn_waits=settings["end_turn_waits"])
+
+
+def run_scenario(scenario: Scenario, mode: str = PARALLEL, *, drain_policy: str | None = None,
+                 notification_shape: str | None = None) -> Trace:
     """Play a scenario under the virtual clock; the same input always gives the same trace."""
     settings = dict(scenario.settings)
     if drain_policy:
         settings["drain_policy"] = drain_policy
+    if notification_shape:
+        settings["notification_shape"] = notification_shape
     clock = VirtualClock()
     recorder = TraceRecorder(clock, meta=_meta(scenario, mode, "virtual", settings))
-    bg = VirtualBackgroundManager(clock, scenario.commands, timeout_s=settings["timeout_s"],
-                                  max_concurrent=settings["max_concurrent"], retries=settings["retries"],
-                                  recorder=recorder, seed=scenario.name)
-    runtime = VirtualRuntime(clock, scenario.commands, scenario.files, timeout_s=settings["timeout_s"],
+    table = CommandTable(scenario.command_specs or scenario.commands)
+    runtime = VirtualRuntime(clock, table, scenario.files, timeout_s=settings["timeout_s"],
                              file_tool_s=settings["file_tool_s"])
-    loop = AgentLoop(scenario_model(scenario), runtime, bg, clock, recorder,
-                     LoopSettings(mode=mode, drain_policy=settings["drain_policy"],
-                                  end_wait_s=settings["end_wait_s"]))
+    world = AgentWorld(scenario.agents, dict(table.specs), settings, mode, files=lambda: dict(runtime.files),
+                       shared=runtime.files, play=simulate)
+    bg = VirtualBackgroundManager(clock, table, timeout_s=settings["timeout_s"],
+                                  max_concurrent=settings["max_concurrent"], retries=settings["retries"],
+                                  retry_on=settings["retry_on"], recorder=recorder, seed=scenario.name,
+                                  agents=world, progress_interval_s=settings["progress_interval_s"])
+    loop = AgentLoop(scenario_model(scenario), runtime, bg, clock, recorder, loop_settings(settings, mode))
     loop.run(scenario.prompt)
     return recorder.trace
 

@@ -145,9 +145,14 @@ def validate_trace(data: Any, source: str) -> None:
         lane_ids.add(lane["id"])
     if MAIN not in lane_ids:
         raise InputError(source, "lanes has no 'main' lane")
+    seen_ids: set[str] = set()
     for i, lane in enumerate(lanes):
-        if "parent" in lane and (lane["parent"] not in lane_ids or lane["parent"] == lane["id"]):
-            raise InputError(source, f"lanes[{i}].parent must name another lane of the trace")
+        for key in ("label", "command", "name", "task"):
+            if key in lane and not isinstance(lane[key], str):
+                raise InputError(source, f"lanes[{i}].{key} must be a string")
+        if "parent" in lane and lane["parent"] not in seen_ids:
+            raise InputError(source, f"lanes[{i}].parent must name a lane listed before it")
+        seen_ids.add(lane["id"])
     events = data.get("events")
     if not isinstance(events, list):
         raise InputError(source, f"events must be a list, not {_type_name(events)}")
@@ -192,23 +197,27 @@ def validate_trace(data: Any, source: str) -> None:
 
 #: Optional fields whose type the views rely on: (field, types, what).
 _FIELD_TYPES: dict[str, tuple[tuple[str, tuple[type, ...], str], ...]] = {
-    "drain": (("delivered", (list,), "a list of task ids"),),
-    "inject": (("task_ids", (list,), "a list of task ids"),),
-    "model_end": (("content", (list,), "a list of blocks"),),
+    "drain": (("delivered", (list,), "a list of task ids"), ("progress", (list,), "a list of task ids")),
+    "inject": (("task_ids", (list,), "a list of task ids"), ("progress_ids", (list,), "a list of task ids")),
+    "model_end": (("content", (list,), "a list of blocks"), ("usage", (dict,), "an object")),
     "tool_start": (("input", (dict,), "an object"), ("tool", (str,), "a string")),
     "tool_end": (("tool", (str,), "a string"),),
     "wait_start": (("pending", (list,), "a list of task ids"),),
     "finish": (("status", (str,), "a string"), ("preview", (str,), "a string"),
                ("exit_code", (int, type(None)), "an integer or null"), ("duration_s", (int, float), "a number"),
                ("output_bytes", (int,), "an integer")),
-    "spawn": (("command", (str,), "a string"),),
     "task_start": (("command", (str,), "a string"), ("attempt", (int,), "an integer")),
-    "retry": (("attempt", (int,), "an integer"),),
+    "retry": (("attempt", (int,), "an integer"), ("reason", (str,), "a string"),
+              ("exit_code", (int, type(None)), "an integer or null")),
+    "kill": (("by", (str,), "a string"),),
+    "spawn": (("command", (str,), "a string"), ("agent", (str,), "a string"), ("task", (str,), "a string"),
+              ("progress", (str,), "a string")),
     "enqueue": (("queue_depth", (int,), "an integer"),),
     "model_start": (("call", (int,), "an integer"), ("message_count", (int,), "an integer")),
     "check": (("result", (str,), "a string"),),
-    "progress": (("text", (str,), "a string"),),
-    "session_end": (("message", (str,), "a string"),),
+    "progress": (("text", (str,), "a string"), ("lines", (list,), "a list of lines"), ("more", (int,), "an integer")),
+    "session_end": (("message", (str,), "a string"), ("undelivered", (list,), "a list of task ids"),
+                    ("returned_t", (int, float), "a number")),
     "error": (("message", (str,), "a string"),),
 }
 
@@ -219,12 +228,21 @@ def _check_fields(source: str, where: str, kind: str, ev: dict[str, Any]) -> Non
             raise InputError(source, f"{where}.{key} must be {what}, not {_type_name(ev[key])}")
         if isinstance(ev.get(key), float) and not math.isfinite(ev[key]):
             raise InputError(source, f"{where}.{key} must be a finite number")
-    for key in ("delivered", "task_ids", "pending"):
+    if isinstance(ev.get("lines"), list) and not all(isinstance(x, str) for x in ev["lines"]):
+        raise InputError(source, f"{where}.lines must hold lines of text (strings)")
+    for key in ("delivered", "task_ids", "pending", "progress_ids", "undelivered"):
         if isinstance(ev.get(key), list) and not all(isinstance(x, str) for x in ev[key]):
             raise InputError(source, f"{where}.{key} must hold task ids (strings)")
     if kind == "model_end" and isinstance(ev.get("content"), list) and not all(
             isinstance(b, dict) for b in ev["content"]):
         raise InputError(source, f"{where}.content must be a list of blocks (objects)")
+    if kind == "drain" and isinstance(ev.get("progress"), list) and not all(isinstance(x, str) for x in ev["progress"]):
+        raise InputError(source, f"{where}.progress must hold task ids (strings)")
+    if kind == "model_end" and isinstance(ev.get("usage"), dict):
+        for key in ("input_tokens", "output_tokens"):
+            value = ev["usage"].get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise InputError(source, f"{where}.usage.{key} must be a non-negative integer")
     if kind == "drain":
         for key in ("queue_before", "queue_after"):
             if not all(isinstance(x, dict) for x in ev[key]):

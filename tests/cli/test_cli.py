@@ -61,7 +61,7 @@ def test_compare_table(capsys):
     (None, "no such file"),
     ("{oops", "malformed JSON at line 1"),
     ('{"format": "s08-trace", "version": 7, "lanes": [], "events": []}', "unknown trace version 7"),
-    ('{"format": "s08-scenario", "version": 2}', "unknown scenario version 2"),
+    ('{"format": "s08-scenario", "version": 3}', "unknown scenario version 3"),
     ('{"format": "s08-scenario", "version": 1, "name": "x", "prompt": "p", "turns": [], '
      '"commands": {"a": {"duration_s": "slow"}}}', "duration_s must be a number, not str"),
     ('{"format": "s08-trace", "version": 1, "lanes": [{"id": "main"}], '

@@ -20,7 +20,7 @@ from simulator.whatif import (
 
 @pytest.fixture()
 def data():
-    return load_scenario("multi-agent").to_dict()
+    return load_scenario("multi-agent-one-slot").to_dict()
 
 
 def wall(doc: dict, mode: str = "parallel") -> float:
@@ -98,7 +98,7 @@ def test_describe_says_old_and_new(data):
 
 def test_whatif_document_is_renamed_and_loads_again(data):
     doc = whatif_document(data, {"settings": {"max_concurrent": 2}})
-    assert doc["name"] == "multi-agent-whatif" and doc["title"].endswith("(what-if)")
+    assert doc["name"] == "multi-agent-one-slot-whatif" and doc["title"].endswith("(what-if)")
     assert "concurrency limit: 1 → 2" in doc["description"]
     again = scenario_from_dict(doc, "downloaded.json")
     assert again.settings["max_concurrent"] == 2

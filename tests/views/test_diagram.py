@@ -13,7 +13,7 @@ from views.diagram import HIGHLIGHT, attrs, diagram_dot, lit_node, q
 
 @pytest.fixture(scope="module")
 def multi():
-    return run_scenario(load_scenario("multi-agent"), "parallel")
+    return run_scenario(load_scenario("multi-agent-one-slot"), "parallel")
 
 
 def _node_line(dot: str, node: str) -> str:
@@ -93,7 +93,7 @@ def test_twenty_threads_are_laid_out_in_rows_and_all_shown():
 
 
 def test_untrusted_command_text_cannot_break_the_dot(multi):
-    trace = run_scenario(load_scenario("multi-agent"), "parallel")
+    trace = run_scenario(load_scenario("multi-agent-one-slot"), "parallel")
     evil = 'echo "}" \\ ]; digraph x { a -> b'
     for ev in trace.events:
         if ev.get("command"):
@@ -115,7 +115,7 @@ def _names(dot: str) -> set[str]:
 
 @pytest.mark.parametrize("mode", ["parallel", "serial"])
 def test_a_key_renames_every_node_and_cluster_and_nothing_else(multi, mode):
-    trace = multi if mode == "parallel" else run_scenario(load_scenario("multi-agent"), "serial")
+    trace = multi if mode == "parallel" else run_scenario(load_scenario("multi-agent-one-slot"), "serial")
     snap = snapshot(trace, _first(trace, "enqueue") if mode == "parallel" else 12)
     plain, keyed = diagram_dot(snap, mode), diagram_dot(snap, mode, key="_s7")
     names = _names(plain)

@@ -25,7 +25,7 @@ from views.timeline import (
 
 @pytest.fixture(scope="module")
 def multi():
-    return run_scenario(load_scenario("multi-agent"), "parallel")
+    return run_scenario(load_scenario("multi-agent-one-slot"), "parallel")
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_lanes_put_the_main_thread_first_then_one_per_task(multi, fan):
 
 
 def test_lanes_are_numbered_when_a_command_repeats():
-    trace = run_scenario(load_scenario("multi-agent"), "parallel")
+    trace = run_scenario(load_scenario("multi-agent-one-slot"), "parallel")
     trace.lanes[2]["command"] = trace.lanes[1]["command"]
     labels = [lane["label"] for lane in lanes(trace)[1:]]
     assert labels[0].startswith("1. ") and labels[1].startswith("2. ")
@@ -140,13 +140,13 @@ def test_rows_get_smaller_with_many_lanes_but_the_chart_grows(multi, fan):
 
 
 def test_lane_label_width_is_fixed_so_stacked_charts_line_up(multi):
-    serial = run_scenario(load_scenario("multi-agent"), "serial")
+    serial = run_scenario(load_scenario("multi-agent-one-slot"), "serial")
     axes = [timeline_chart(t, 0)["layer"][0]["encoding"]["y"]["axis"] for t in (serial, multi)]
     assert axes[0]["minExtent"] == axes[0]["maxExtent"] == axes[1]["minExtent"] == axes[1]["maxExtent"]
 
 
 def test_shared_domain_is_the_longest_trace(multi):
-    serial = run_scenario(load_scenario("multi-agent"), "serial")
+    serial = run_scenario(load_scenario("multi-agent-one-slot"), "serial")
     assert shared_domain(serial, multi) == (0.0, max(serial.duration, multi.duration))
 
 
