@@ -28,6 +28,7 @@ from simulator.live.run import LiveRun, RunView, seed_files
 from simulator.live.settings import RunSettings
 from simulator.metrics import metrics
 from simulator.modes import MODES, PARALLEL
+from simulator.notifications import BACKGROUND_RESULTS, NOTIFICATION_SHAPES
 from simulator.privacy import REDACTED, save_json, secret_values
 from simulator.runs import run_scenario
 from simulator.scenario import Scenario, load_scenario
@@ -68,6 +69,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--max-seconds", type=float, default=None, metavar="S", help="stop the whole run after S seconds")
     p.add_argument("--model", default=None, help="model id (default: $S08_MODEL or the built-in default)")
     p.add_argument("--max-tokens", type=int, default=4096, metavar="N", help="output tokens per model call")
+    p.add_argument("--notification-shape", choices=NOTIFICATION_SHAPES, default=BACKGROUND_RESULTS,
+                   help="how finished tasks are announced to the model: the lesson's <background-results> lines "
+                        "(default) or Claude Code's <task-notification> elements")
     p.add_argument("--record", metavar="FILE", help="save the run as a recording (scenario format)")
     p.add_argument("--out", metavar="FILE", help="save the trace JSON")
     p.add_argument("--note", default=None, help="a note stored in the recording's source")
@@ -158,7 +162,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_virtual(scenario: Scenario, args: argparse.Namespace, out: TextIO) -> int:
     printer = _Printer(out, args.quiet)
-    trace = run_scenario(scenario, args.mode)
+    trace = run_scenario(scenario, args.mode, notification_shape=args.notification_shape
+                         if args.notification_shape != BACKGROUND_RESULTS else None)
     for ev in trace.events:
         printer.event(ev)
     printer.figures(trace)
@@ -226,7 +231,8 @@ def _run_real(kind: str, scenario: Scenario | None, args: argparse.Namespace, ou
     # the undelivered results of an earlier one
     state_dir = workdir / ".tasks" / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     settings = RunSettings(mode=args.mode, timeout_s=args.timeout, max_concurrent=args.max_concurrent,
-                           end_wait_s=args.end_wait, max_run_s=args.max_seconds)
+                           end_wait_s=args.end_wait, max_run_s=args.max_seconds,
+                           notification_shape=args.notification_shape)
     name = Path(args.record).stem if args.record else None
     try:
         run = LiveRun("cli", model, prompt, workdir, kind=kind, model_label=label, settings=settings,

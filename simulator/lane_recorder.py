@@ -3,7 +3,9 @@
 The sub-agent's loop emits as if it were the main loop; ``LaneRecorder`` moves its
 ``main`` events onto the agent's lane, names that lane as the parent of the tasks
 it starts, and leaves out ``session_start`` and ``session_end``: on an agent's lane
-the task's own ``task_start`` and ``finish`` frame the loop.
+the task's own ``task_start`` and ``finish`` frame the loop. Once ``close``d (the agent
+was stopped) it records nothing more: what its loop still does (a model call in
+flight returning) happens after its task has ended.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ class LaneRecorder:
     def __init__(self, parent: TraceRecorder | LaneRecorder, lane: str) -> None:
         self.parent = parent
         self.lane = lane
+        self.closed = False
+
+    def close(self) -> None:
+        """Record nothing more on this lane."""
+        self.closed = True
 
     @property
     def trace(self) -> Trace:
@@ -35,6 +42,6 @@ class LaneRecorder:
         self.parent.add_lane(lane_id, **info)
 
     def emit(self, kind: str, lane: str = MAIN, **fields: Any) -> dict[str, Any] | None:
-        if kind in _FRAMING:
+        if kind in _FRAMING or self.closed:
             return None
         return self.parent.emit(kind, self.lane if lane == MAIN else lane, **fields)

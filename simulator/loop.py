@@ -96,6 +96,7 @@ class AgentLoop:
         self.calls = 0
         self.stop_requested = False
         self.end_reason = ""
+        self.end_message = ""
         self._kill_lock = threading.Lock()
         self._tokens = TokenEstimator()
 
@@ -296,6 +297,7 @@ class AgentLoop:
 
     def _end(self, reason: str, message: str, error: bool = False, **extra: Any) -> str:
         self.end_reason = reason
+        self.end_message = message
         if error:
             self.rec.emit("error", message=message)
         self.kill_pending(KILL_SESSION_ENDED)

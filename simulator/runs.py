@@ -12,6 +12,7 @@ from .commands import CommandTable
 from .loop import AgentLoop, LoopSettings
 from .model import Model
 from .modes import PARALLEL
+from .notifications import BACKGROUND_RESULTS
 from .scenario import Scenario
 from .scripted_model import ScriptedModel
 from .trace import Trace, TraceRecorder
@@ -69,20 +70,27 @@ class RealRun:
 
     ``start()`` runs it to the end on the calling thread; ``stop()`` may be
     called from another thread and kills every task the run started.
+    ``agent_models(name, task)`` gives each sub-agent a model of its own (default:
+    ``model.fork()`` when the model has one; without either, ``background_agent``
+    answers that sub-agents are not available).
     """
 
     def __init__(self, model: Model, prompt: str, workdir: str | Path, *, mode: str = PARALLEL,
                  timeout_s: float = 120.0, max_concurrent: int | None = 8, end_wait_s: float = 300.0,
                  drain_policy: str = "every_call", state_dir: str | Path | None = None,
                  listener: Callable[[dict[str, Any]], None] | None = None,
-                 meta: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> None:
+                 meta: dict[str, Any] | None = None, env: dict[str, str] | None = None,
+                 notification_shape: str = BACKGROUND_RESULTS, end_turn_waits: bool = True,
+                 agent_models: Callable[[str, str], Any] | None = None) -> None:
+        from .real.agents import AgentHost
         from .real.background import BackgroundManager
         from .real.runtime import RealRuntime
 
         self.prompt = prompt
         self.clock = RealClock()
         settings = {"timeout_s": timeout_s, "max_concurrent": max_concurrent, "end_wait_s": end_wait_s,
-                    "drain_policy": drain_policy}
+                    "drain_policy": drain_policy, "notification_shape": notification_shape,
+                    "end_turn_waits": end_turn_waits}
         self.recorder = TraceRecorder(self.clock, listener=listener, meta={
             "scenario": "live", "title": prompt[:80], "mode": mode, "clock": "real", "prompt": prompt,
             "settings": settings, "model": getattr(model, "name", "model"), "source": "live", **(meta or {})})
@@ -92,9 +100,17 @@ class RealRun:
         state = Path(state_dir) if state_dir else workdir / ".tasks" / f"run-{uuid.uuid4().hex[:12]}"
         self.bg = BackgroundManager(workdir, state_dir=state, timeout_s=timeout_s, max_concurrent=max_concurrent,
                                     recorder=self.recorder, env=env)
+        if agent_models is None and callable(getattr(model, "fork", None)):
+            agent_models = lambda name, task: model.fork()  # noqa: E731 - one client per agent
+        if agent_models is not None:
+            self.bg.agent_host = AgentHost(agent_models, workdir, self.clock, self.recorder, mode=mode,
+                                           notification_shape=notification_shape, drain_policy=drain_policy,
+                                           timeout_s=timeout_s, max_concurrent=max_concurrent, end_wait_s=end_wait_s,
+                                           env=env, state_dir=state)
         self.runtime = RealRuntime(workdir, timeout_s=timeout_s, env=env)
         self.loop = AgentLoop(model, self.runtime, self.bg, self.clock, self.recorder,
-                              LoopSettings(mode=mode, drain_policy=drain_policy, end_wait_s=end_wait_s))
+                              LoopSettings(mode=mode, drain_policy=drain_policy, end_wait_s=end_wait_s,
+                                           notification_shape=notification_shape, end_turn_waits=end_turn_waits))
 
     @property
     def trace(self) -> Trace:
@@ -110,4 +126,5 @@ class RealRun:
         """Ask the loop to stop and kill every task it started (safe from any thread)."""
         self.loop.stop_requested = True
         self.runtime.stop()
+        self.bg.stop_blocking_agents()
         self.loop.request_stop()

@@ -105,7 +105,8 @@ class LiveRun:
                  settings: RunSettings, scenario: Scenario | None = None, secrets: list[str] | None = None,
                  stop_event: threading.Event | None = None, name: str | None = None,
                  note: str = "Recorded in the app's Live page.", state_dir: Path | None = None,
-                 listener: Callable[[dict[str, Any]], None] | None = None) -> None:
+                 listener: Callable[[dict[str, Any]], None] | None = None,
+                 agent_models: Callable[[str, str], Any] | None = None) -> None:
         from ..runs import RealRun
 
         self.id = uuid.uuid4().hex[:12]
@@ -134,10 +135,16 @@ class LiveRun:
         meta: dict[str, Any] = {"llm": kind, "model": model_label}
         if scenario is not None:
             meta["replay_of"] = scenario.name
+        if agent_models is None and scenario is not None and scenario.agents:
+            from .models import PacedModel, recorded_agent_models
+
+            agent_models = recorded_agent_models(scenario, pace=isinstance(model, PacedModel),
+                                                 stop_event=self._stop_event)
         self._run: Any = RealRun(
             model, prompt, workdir, mode=settings.mode, timeout_s=settings.timeout_s,
             max_concurrent=settings.max_concurrent, end_wait_s=settings.end_wait_s, meta=meta, env=command_env(),
-            state_dir=state_dir, listener=listener)
+            state_dir=state_dir, listener=listener, notification_shape=settings.notification_shape,
+            agent_models=agent_models)
         self._thread = threading.Thread(target=self._work, name=f"s08-live-{self.id}", daemon=True)
         # waited on instead of Thread.join: a join cut short by Ctrl-C can mark a live thread as ended
         self._done = threading.Event()

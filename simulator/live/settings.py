@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import SimulatorError
 from ..modes import MODES, PARALLEL
+from ..notifications import BACKGROUND_RESULTS, NOTIFICATION_SHAPES
 
 ENABLE_ENV = "S08_LIVE"
 MAX_RUNS_ENV = "S08_LIVE_MAX_RUNS"
@@ -68,6 +69,7 @@ class RunSettings:
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
     end_wait_s: float = DEFAULT_END_WAIT_S
     max_run_s: float | None = DEFAULT_MAX_RUN_S  # None: no limit (the command line's default)
+    notification_shape: str = BACKGROUND_RESULTS  # how the drain words what it delivers (notifications.py)
 
     def check(self) -> None:
         """Raise ``LiveRunRefused`` naming the first setting out of range."""
@@ -79,5 +81,7 @@ class RunSettings:
             raise LiveRunRefused(f"background tasks at once must be between 1 and {MAX_CONCURRENT_CAP}")
         if not 0 < self.end_wait_s <= MAX_RUN_CAP_S:
             raise LiveRunRefused(f"the end wait must be between 0 and {MAX_RUN_CAP_S:g} s")
+        if self.notification_shape not in NOTIFICATION_SHAPES:
+            raise LiveRunRefused(f"the notification shape must be one of {', '.join(NOTIFICATION_SHAPES)}")
         if self.max_run_s is None or not 0 < self.max_run_s <= MAX_RUN_CAP_S:
             raise LiveRunRefused(f"the run's time limit must be between 0 and {MAX_RUN_CAP_S:g} s")
