@@ -25,7 +25,7 @@ from typing import Any
 from ..describe import run_status, task_counts
 from ..errors import SimulatorError
 from ..privacy import command_env, privacy_replacements, scrub, secret_values
-from ..recording import recording_from_trace, task_outcomes
+from ..recording import recording_from_trace, task_outputs
 from ..safety import safe_path
 from ..scenario import Scenario, scenario_from_dict
 from ..text import one_line
@@ -237,7 +237,7 @@ class LiveRun:
             notes.append(f"Replay of {self.scenario.name!r} with real commands; the decisions are the recording's.")
         note = " ".join(notes) or None
         data = recording_from_trace(
-            trace, prompt=trace.meta.get("prompt"), commands_measured=task_outcomes(real.bg),
+            trace, prompt=trace.meta.get("prompt"), outputs_measured=task_outputs(real.bg),
             model_name=self.model_label, llm_kind=self.kind, note=note, name=self.name,
             title=f"Live run: {one_line(trace.meta.get('prompt', ''), 70)}",
             files=dict(self.scenario.files) if self.scenario is not None else None, workdir=self.workdir)

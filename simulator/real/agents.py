@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ class AgentHost:
     state_dir: Path | None = None
     retry_on: tuple[str, ...] = ("timeout",)
     progress_interval_s: float = 5.0
+    managers: list[Any] = field(default_factory=list)  # each sub-agent's own BackgroundManager (for recordings)
 
     def runner(self, task_id: str, name: str, task: str, done: Callable[[str, str], None]) -> AgentRunner:
         """A runner for one sub-agent; ``done(status, answer)`` is called once, when it ends."""
@@ -104,6 +105,7 @@ class AgentRunner:
         bg = BackgroundManager(host.workdir, state_dir=state, timeout_s=host.timeout_s,
                                max_concurrent=host.max_concurrent, recorder=self.recorder, env=host.env)
         bg.retry_on, bg.progress_interval_s = host.retry_on, host.progress_interval_s
+        host.managers.append(bg)
         runtime = RealRuntime(host.workdir, timeout_s=host.timeout_s, env=host.env)
         loop = AgentLoop(model, runtime, bg, host.clock, self.recorder,
                          LoopSettings(mode=host.mode, drain_policy=host.drain_policy, end_wait_s=host.end_wait_s,
