@@ -66,7 +66,7 @@ def _tokens(m: dict[str, Any]) -> str:
     return text + (_(" (estimated)") if m.get("tokens_estimated") else "")
 
 
-def render(runs: dict[str, Trace], **_: Any) -> str:
+def render(runs: dict[str, Trace], **_options: Any) -> str:
     """The text export: each run's timeline, then its figures."""
     parts = []
     for mode, trace in runs.items():

@@ -671,7 +671,8 @@ class BackgroundManager:
             output = f"{note}\n{output}" if output else note
         result = nt.result_text(output, status, exit_code, self.timeout_s)
         if t.attempt > 1:
-            result = f"[attempt {t.attempt} of {self.retries + 1}]\n{result}"
+            retries = self._task_extras.get(t.tid, {}).get("retries", self.retries)
+            result = f"[attempt {t.attempt} of {retries + 1}]\n{result}"
         with self._cond:
             if t.finalized:
                 return
