@@ -297,6 +297,7 @@ def recording_from_trace(trace: Trace, *, prompt: str | None = None,
         agents[agent] = {"task": str(lanes[lane].get("task") or ""), "commands": commands,
                          "turns": lane_turns or [{"text": "(this sub-agent gave no answer in the recorded run)"}]}
     _named_but_not_run(turns, main_commands, agents)
+    _hoist_commands(main_commands, agents)
 
     end = events[-1] if events and events[-1]["kind"] == "session_end" else {}
     settings: dict[str, Any] = {k: v for k, v in settings_in.items() if k in SETTINGS}
@@ -339,6 +340,23 @@ def recording_from_trace(trace: Trace, *, prompt: str | None = None,
     if agents:
         data["agents"] = agents
     return scrub(data, privacy_replacements(workdir))
+
+
+def _hoist_commands(main: dict[str, Any], agents: dict[str, Any]) -> None:
+    """Move a command only one sub-agent ran into the scenario's table (where What-if can change it).
+
+    A command that several loops ran stays in each agent's own table, so that each keeps its own runs.
+    """
+    owners: dict[str, list[str]] = {}
+    for name, agent in agents.items():
+        for command in agent.get("commands") or {}:
+            owners.setdefault(command, []).append(name)
+    for command, names in owners.items():
+        if len(names) == 1 and command not in main:
+            main[command] = agents[names[0]]["commands"].pop(command)
+    for agent in agents.values():
+        if not agent.get("commands"):
+            agent.pop("commands", None)
 
 
 def _n(n: int, word: str) -> str:

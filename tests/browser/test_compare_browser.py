@@ -61,11 +61,11 @@ def test_changing_a_duration_changes_both_timelines(browser_page, app_url):
 
 def test_raising_the_concurrency_limit_in_multi_agent(browser_page, app_url):
     page = browser_page
-    page.goto(f"{app_url}/compare?scenario=multi-agent&t=40")
+    page.goto(f"{app_url}/compare?scenario=multi-agent-one-slot&t=40")
     settle(page)
     page.get_by_text("With max_concurrent = 2 the parallel run would take 61.8 s").wait_for()
     before = chart_svgs(page)
-    screenshot(page, "compare-multi-agent")
+    screenshot(page, "compare-multi-agent-one-slot")
     limit = page.locator(".st-key-wi_conc input")
     limit.fill("2")
     limit.press("Enter")
@@ -74,7 +74,7 @@ def test_raising_the_concurrency_limit_in_multi_agent(browser_page, app_url):
     after = chart_svgs(page)
     assert after[1] != before[1]
     assert total_times(page)[0] == "Serial (s07): every command blocks · 83.4 s"
-    screenshot(page, "compare-multi-agent-whatif-2-slots")
+    screenshot(page, "compare-multi-agent-one-slot-whatif-2-slots")
 
 
 def test_the_time_slider_moves_both_cursors(browser_page, app_url):

@@ -50,7 +50,7 @@ def click(page, key: str) -> None:
 
 @pytest.fixture(scope="module")
 def multi():
-    return run_scenario(load_scenario("multi-agent"), "parallel")
+    return run_scenario(load_scenario("multi-agent-one-slot"), "parallel")
 
 
 def test_step_through_multi_agent_and_watch_timeline_diagram_and_queue_change(browser_page, app_url, multi):
@@ -59,27 +59,27 @@ def test_step_through_multi_agent_and_watch_timeline_diagram_and_queue_change(br
     enqueue = next(ev["seq"] for ev in multi.events if ev["kind"] == "enqueue")
     drain = next(ev["seq"] for ev in multi.events if ev["kind"] == "drain" and ev["delivered"])
 
-    page.goto(f"{app_url}/?scenario=multi-agent&mode=parallel&step=0")
+    page.goto(f"{app_url}/?scenario=multi-agent-one-slot&mode=parallel&step=0")
     wait_step(page, 0, last)
     page.get_by_role("heading", name="Sub-agents A and B in the background, then C").wait_for()
     start_png, start_diagram = timeline_png(page), diagram_text(page)
     assert lit_nodes(page) == ["start"]
     assert "background threads: none yet" in start_diagram
     assert page.get_by_text("Empty right now.").count() == 1
-    screenshot(page, "viewer-multi-agent-step-00")
+    screenshot(page, "viewer-multi-agent-one-slot-step-00")
 
     click(page, "btn_next")
     wait_step(page, 1, last)
     assert lit_nodes(page) == ["drain"]
 
-    page.goto(f"{app_url}/?scenario=multi-agent&mode=parallel&step={enqueue}")
+    page.goto(f"{app_url}/?scenario=multi-agent-one-slot&mode=parallel&step={enqueue}")
     wait_step(page, enqueue, last)
     assert lit_nodes(page) == ["wait"]  # the main thread waits; a thread has finished
     assert "notification queue: 1" in diagram_text(page)
     page.get_by_text("1 notification waiting for the next drain").wait_for()
     assert timeline_png(page) != start_png  # the cursor moved on and the past is drawn in full colour
     assert "t = 30.6 s" in timeline_text(page)
-    screenshot(page, f"viewer-multi-agent-step-{enqueue:02d}-enqueue")
+    screenshot(page, f"viewer-multi-agent-one-slot-step-{enqueue:02d}-enqueue")
 
     click(page, "btn_next_drain")
     wait_step(page, drain, last)
@@ -88,13 +88,13 @@ def test_step_through_multi_agent_and_watch_timeline_diagram_and_queue_change(br
     code = page.locator("[data-testid='stCode']").filter(has_text="<background-results>").first
     assert code.inner_text().startswith("<background-results>\n[bg:")
     page.get_by_text("Drain at this step").wait_for()
-    screenshot(page, f"viewer-multi-agent-step-{drain:02d}-drain")
+    screenshot(page, f"viewer-multi-agent-one-slot-step-{drain:02d}-drain")
 
 
 def test_keyboard_shortcuts_move_the_step(browser_page, app_url, multi):
     page = browser_page
     last = len(multi.events) - 1
-    page.goto(f"{app_url}/?scenario=multi-agent&step=5")
+    page.goto(f"{app_url}/?scenario=multi-agent-one-slot&step=5")
     wait_step(page, 5, last)
     page.get_by_role("heading", level=1).first.click()  # focus the page, not a widget
     page.keyboard.press("ArrowRight")
@@ -123,7 +123,7 @@ def test_a_permalink_opens_at_its_step_and_the_serial_main_thread_is_blocked(bro
 def test_play_moves_forward_by_itself(browser_page, app_url, multi):
     page = browser_page
     last = len(multi.events) - 1
-    page.goto(f"{app_url}/?scenario=multi-agent&step=0")
+    page.goto(f"{app_url}/?scenario=multi-agent-one-slot&step=0")
     wait_step(page, 0, last)
     click(page, "btn_play")
     page.get_by_text(re.compile(rf"^Step [3-9] of {last}")).first.wait_for(timeout=20_000)
@@ -150,7 +150,7 @@ def test_a_bad_upload_shows_one_line_and_keeps_the_session(browser_page, app_url
     page = browser_page
     bad = tmp_path / "broken.json"
     bad.write_text('{"format": "s08-scenario", "version": 1, "name": "x", "prompt": "p", "turns": 3}')
-    page.goto(f"{app_url}/?scenario=multi-agent&step=4")
+    page.goto(f"{app_url}/?scenario=multi-agent-one-slot&step=4")
     wait_step(page, 4, len(multi.events) - 1)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
     alert = page.locator("[data-testid='stAlertContentError']").first
@@ -165,7 +165,7 @@ def test_a_bad_upload_shows_one_line_and_keeps_the_session(browser_page, app_url
 
 def test_the_embed_view_has_no_sidebar(browser_page, app_url, multi):
     page = browser_page
-    page.goto(f"{app_url}/embed?scenario=multi-agent&mode=parallel&step=30&embed=true")
+    page.goto(f"{app_url}/embed?scenario=multi-agent-one-slot&mode=parallel&step=30&embed=true")
     wait_step(page, 30, len(multi.events) - 1)
     assert page.locator("[data-testid='stSidebar']").count() == 0 or \
         not page.locator("[data-testid='stSidebar']").first.is_visible()
