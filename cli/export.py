@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import exports
+from lessons import BUILDERS, LESSON_IDS, course_document
 from simulator.errors import InputError, SimulatorError
+from simulator.i18n import LANGS, _, negotiate, use_language
 from simulator.inputs import open_source
 from simulator.modes import MODES
 from simulator.runs import run_scenario
@@ -34,13 +36,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``export`` command to the CLI's sub-parsers."""
     p = subparsers.add_parser("export", help="write a Perfetto/Chrome trace, an SVG timeline, a session file or text",
                               description=__doc__.split("\n\n")[0])
-    p.add_argument("source", metavar="NAME|PATH", help="scenario name, or scenario/recording/trace/session file")
-    p.add_argument("--format", choices=tuple(exports.FORMATS), default="chrome", help="what to write (default: chrome)")
+    p.add_argument("source", metavar="NAME|PATH", nargs="?", default=None,
+                   help="scenario name, or scenario/recording/trace/session file (not with --lesson)")
+    p.add_argument("--lesson", metavar="N|ID|all", default=None,
+                   help="html only: a lesson (its number or id) or the whole course ('all') instead of a run")
+    formats = "; ".join(f"{name}: {_(what)}" for name, (_m, what, _s) in exports.FORMATS.items())
+    p.add_argument("--format", choices=tuple(exports.FORMATS), default="chrome",
+                   help=_("what to write (default: chrome): {formats}").format(formats=formats))
     p.add_argument("--out", metavar="FILE", required=True, help="where to write it ('-' for standard output)")
     p.add_argument("--mode", choices=(*MODES, BOTH), default=None,
                    help="which harness to run (default: both for chrome, parallel otherwise)")
     p.add_argument("--step", type=int, default=None, help="svg only: draw a cursor at this step (0-based)")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="svg only: label language")
+    p.add_argument("--lang", choices=tuple(LANGS), default=None,
+                   help="the language of the file's words (default: the environment's, else English)")
 
     def one_line_error(message: str) -> NoReturn:
         print(f"error: export: {message}", file=sys.stderr)
@@ -78,13 +86,50 @@ def _readable(path: Path) -> None:
     path.chmod(0o666 & ~mask)
 
 
+def chosen_lessons(spec: str) -> list[str]:
+    """The lesson ids ``--lesson`` names: a number from 1, an id, or ``all``."""
+    if spec == "all":
+        return list(LESSON_IDS)
+    if spec.isdigit() and 1 <= int(spec) <= len(LESSON_IDS):
+        return [LESSON_IDS[int(spec) - 1]]
+    if spec in LESSON_IDS:
+        return [spec]
+    raise InputError("--lesson", _("{spec!r} is not a lesson: give 1 to {n}, an id ({ids}) or all").format(
+        spec=spec, n=len(LESSON_IDS), ids=", ".join(LESSON_IDS)))
+
+
+def lesson_file(spec: str) -> str:
+    """One lesson, or the whole course, as a self-contained HTML file."""
+    ids = chosen_lessons(spec)
+    doc = course_document([BUILDERS[i]() for i in ids], ids[0])
+    title = _("Background tasks, step by step") if len(ids) > 1 else doc["course"]["chapters"][0]["title"]
+    return exports.html.html_page(doc, title, _("Every step of every run is in this file; it works offline."))
+
+
+def env_language() -> str:
+    """The language the environment asks for (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English."""
+    return negotiate(*(os.environ.get(k) for k in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Run the export; 0 on success, 2 (with one line on stderr) on bad input."""
+    with use_language(args.lang or env_language()):
+        return _export(args)
+
+
+def _export(args: argparse.Namespace) -> int:
     try:
         if args.step is not None and args.step < 0:
             raise InputError("--step", f"must be 0 or more, not {args.step}")
-        scenario, traces = _runs(args)
-        text = exports.render(args.format, traces, scenario=scenario, step=args.step, lang=args.lang)
+        if args.lesson is not None:
+            if args.format != "html":
+                raise InputError("--lesson", _("works with --format html only"))
+            text, traces = lesson_file(args.lesson), {"lesson": None}
+        else:
+            if not args.source:
+                raise InputError("export", _("give a scenario name or a file, or --lesson"))
+            scenario, traces = _runs(args)
+            text = exports.render(args.format, traces, scenario=scenario, step=args.step)
         if args.out == "-":
             sys.stdout.write(text)
             return 0

@@ -16,7 +16,7 @@ from simulator.runs import run_scenario
 from simulator.scenario import list_scenarios
 from simulator.trace import Trace
 
-from . import export, run
+from . import export, importer, run
 
 COMPARE_KEYS = ("wall_s", "main_busy_s", "main_blocked_s", "main_idle_s", "utilisation", "llm_calls",
                 "agent_llm_calls", "input_tokens", "output_tokens", "tasks", "delivery_delay_max_s")
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare)
     run.add_parser(sub)
     export.add_parser(sub)
+    importer.add_parser(sub)
     return parser
 
 

@@ -19,7 +19,8 @@ from .chromium import CHROMIUM, CHROMIUM_ARGS, browser_missing
 from .stats import percentile
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-NEXT = ".st-key-btn_next:not([data-stale='true']) button"
+NEXT = "[data-testid='s08-controls'] button[data-key='next']"
+WHERE = "[data-testid='s08-where']"
 TIMEOUT_MS = 120_000
 
 
@@ -97,10 +98,8 @@ async def _session(browser: Any, base: str, idx: int, scenario: str, mode: str, 
     page.on("pageerror", lambda exc: res.errors.append(f"{who}: page error: {exc}"))
     try:
         t0 = time.perf_counter()
-        # The viewer is the app's default page, so its address is the root ("/viewer" would
-        # open Streamlit's "Page not found" dialog over it).
-        await page.goto(f"{base}/?scenario={scenario}&mode={mode}", timeout=TIMEOUT_MS)
-        await page.locator("strong", has_text=re.compile(r"^Step 0 of \d+$")).first.wait_for(timeout=TIMEOUT_MS)
+        await page.goto(f"{base}/viewer?scenario={scenario}&mode={mode}", timeout=TIMEOUT_MS)
+        await page.locator(WHERE, has_text=re.compile(r"^Step 0 of \d+")).first.wait_for(timeout=TIMEOUT_MS)
         await page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
         res.load_s.append(time.perf_counter() - t0)
         failed = await _exception_shown(page, who, 0, res)
@@ -111,9 +110,7 @@ async def _session(browser: Any, base: str, idx: int, scenario: str, mode: str, 
         for k in range(1, steps + 1):
             t0 = time.perf_counter()
             await page.locator(NEXT).first.click(timeout=TIMEOUT_MS)
-            await page.locator("strong", has_text=re.compile(rf"^Step {k} of \d+$")).first.wait_for(
-                timeout=TIMEOUT_MS)
-            await page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+            await page.locator(WHERE, has_text=re.compile(rf"^Step {k} of \d+")).first.wait_for(timeout=TIMEOUT_MS)
             res.step_s.append(time.perf_counter() - t0)
             failed = failed or await _exception_shown(page, who, k, res)
         if not failed:

@@ -1,6 +1,6 @@
 """Exports: runs written to a file, one module per format behind one signature.
 
-``render(fmt, runs, scenario=..., step=..., lang=...)`` returns the file's text;
+``render(fmt, runs, scenario=..., step=...)`` returns the file's text;
 ``runs`` maps a harness (``serial``, ``parallel``) to its trace. Every format
 module has a ``render(runs, **options)`` of its own.
 """
@@ -9,26 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.i18n import N_, _
 from simulator.scenario import Scenario
 from simulator.trace import Trace
 
-from . import chrome, session, svg, text
+from . import chrome, html, session, svg, text
 
-#: Format name -> (module, what the file is for, the file's suffix).
+#: Format name -> (module, what the file is for (translate with ``_``), the file's suffix).
 FORMATS: dict[str, tuple[Any, str, str]] = {
-    "chrome": (chrome, "Chrome Trace Event JSON for Perfetto (ui.perfetto.dev)", ".perfetto.json"),
-    "svg": (svg, "the timeline as an SVG image", ".svg"),
-    "json": (session, "the session file: scenario and traces in one JSON document", ".session.json"),
-    "text": (text, "the text timeline and the figures", ".txt"),
+    "chrome": (chrome, N_("Chrome Trace Event JSON for Perfetto (ui.perfetto.dev)"), ".perfetto.json"),
+    "svg": (svg, N_("the timeline as an SVG image"), ".svg"),
+    "json": (session, N_("the session file: scenario and traces in one JSON document"), ".session.json"),
+    "text": (text, N_("the text timeline and the figures"), ".txt"),
+    "html": (html, N_("one HTML file that steps through the runs offline"), ".html"),
 }
 
 
-def render(fmt: str, runs: dict[str, Trace], *, scenario: Scenario | None = None, step: int | None = None,
-           lang: str = "en") -> str:
+def render(fmt: str, runs: dict[str, Trace], *, scenario: Scenario | None = None, step: int | None = None) -> str:
     """The export of ``runs`` in format ``fmt`` (``ValueError`` for an unknown format)."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
+        raise ValueError(_("unknown export format {fmt!r} (known: {known})").format(fmt=fmt, known=", ".join(FORMATS)))
     if not runs:
-        raise ValueError("nothing to export: no runs")
+        raise ValueError(_("nothing to export: no runs"))
     module = FORMATS[fmt][0]
-    return module.render(runs, scenario=scenario, step=step, lang=lang)
+    return module.render(runs, scenario=scenario, step=step)

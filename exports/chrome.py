@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from simulator.i18n import _
 from simulator.modes import in_mode_order
 from simulator.spans import arrows, spans
 from simulator.trace import MAIN, Trace
@@ -27,8 +28,14 @@ from simulator.trace import MAIN, Trace
 US_PER_S = 1_000_000
 MAIN_TID = 1
 ARG_TEXT_LIMIT = 4000  # characters of any one string kept in args
-PROCESS_LABEL = {"serial": "serial harness (s07: every command blocks)",
-                 "parallel": "parallel harness (s08: background tasks)"}
+
+
+def process_label(mode: str) -> str:
+    """The name of a harness's process in Perfetto."""
+    return {"serial": _("serial harness (s07: every command blocks)"),
+            "parallel": _("parallel harness (s08: background tasks)")}.get(mode, mode)
+
+
 _SKIP_KEYS = frozenset({"seq", "t", "lane", "kind", "msg"})
 
 
@@ -40,7 +47,7 @@ def us(t: float) -> int:
 def _clip(value: Any, limit: int = ARG_TEXT_LIMIT) -> Any:
     """A JSON-safe copy of ``value`` with long strings cut to ``limit`` characters."""
     if isinstance(value, str):
-        return value if len(value) <= limit else value[:limit] + f"… [{len(value) - limit} more characters]"
+        return value if len(value) <= limit else value[:limit] + _("… [{n} more characters]").format(n=len(value) - limit)
     if isinstance(value, dict):
         return {str(k): _clip(v, limit) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -58,7 +65,7 @@ def _details(ev: dict[str, Any]) -> dict[str, Any]:
 def thread_name(lane: dict[str, Any]) -> str:
     """``main thread`` for the main lane, ``bg:<id> <command>`` for a task lane."""
     if lane["id"] == MAIN:
-        return "main thread"
+        return _("main thread")
     command = str(lane.get("command") or lane.get("label") or "")
     return f"{lane['id']} {command[:60]}".strip()
 
@@ -117,7 +124,7 @@ def _process_events(mode: str, trace: Trace, pid: int, next_flow: list[int]) -> 
     title = meta.get("scenario") or meta.get("title") or "session"
     events: list[dict[str, Any]] = [
         {"ph": "M", "name": "process_name", "pid": pid, "tid": 0,
-         "args": {"name": f"{PROCESS_LABEL.get(mode, mode)} — {title}"}},
+         "args": {"name": f"{process_label(mode)} — {_(title)}"}},
         {"ph": "M", "name": "process_sort_index", "pid": pid, "tid": 0, "args": {"sort_index": pid}},
         {"ph": "M", "name": "process_labels", "pid": pid, "tid": 0, "args": {"labels": f"{mode}, {title}"}},
     ]
@@ -149,7 +156,7 @@ def _process_events(mode: str, trace: Trace, pid: int, next_flow: list[int]) -> 
             {"ph": "f", **common, "tid": tids[a["to_lane"]], "ts": us(a["to_t"]),
              "args": {"task_id": a["task_id"]}})
 
-    events.append({"ph": "C", "name": "queue depth", "pid": pid, "tid": MAIN_TID, "ts": 0, "args": {"depth": 0}})
+    events.append({"ph": "C", "name": _("queue depth"), "pid": pid, "tid": MAIN_TID, "ts": 0, "args": {"depth": 0}})
     depth = 0
     for ev in trace.events:
         kind, seq = ev["kind"], ev["seq"]
@@ -164,19 +171,19 @@ def _process_events(mode: str, trace: Trace, pid: int, next_flow: list[int]) -> 
                 "queue_after": _clip(ev.get("queue_after") or []), "delivered": delivered,
                 "injected_text": _clip(injected)}, "drain"))
             depth = len(ev.get("queue_after") or [])
-            events.append({"ph": "C", "name": "queue depth", "pid": pid, "tid": MAIN_TID, "ts": us(ev["t"]),
+            events.append({"ph": "C", "name": _("queue depth"), "pid": pid, "tid": MAIN_TID, "ts": us(ev["t"]),
                            "args": {"depth": depth}})
         elif kind == "enqueue":
             depth = max(0, int(ev.get("queue_depth") or depth + 1))
-            events.append({"ph": "C", "name": "queue depth", "pid": pid, "tid": MAIN_TID, "ts": us(ev["t"]),
+            events.append({"ph": "C", "name": _("queue depth"), "pid": pid, "tid": MAIN_TID, "ts": us(ev["t"]),
                            "args": {"depth": depth}})
         elif kind in ("spawn", "task_start", "finish", "session_end", "kill", "refused", "error", "retry"):
             label = {"spawn": "spawn", "task_start": "start", "finish": f"finish: {ev.get('status')}",
-                     "session_end": f"session end: {ev.get('reason')}"}.get(kind, kind)
+                     "session_end": _("run ends: {reason}").format(reason=ev.get("reason"))}.get(kind, kind)
             events.append(_instant(label, pid, tid, ev["t"], {"seq": seq, **_details(ev)}, kind))
         events.extend(flows_from.get(seq, []))
         events.extend(flows_to.get(seq, []))
-    events.append({"ph": "C", "name": "queue depth", "pid": pid, "tid": MAIN_TID, "ts": us(trace.duration),
+    events.append({"ph": "C", "name": _("queue depth"), "pid": pid, "tid": MAIN_TID, "ts": us(trace.duration),
                    "args": {"depth": depth}})
     return events
 
@@ -184,7 +191,7 @@ def _process_events(mode: str, trace: Trace, pid: int, next_flow: list[int]) -> 
 def chrome_trace(traces: dict[str, Trace]) -> dict[str, Any]:
     """Chrome Trace Event JSON for one or more runs (keyed by mode), each run a process."""
     if not traces:
-        raise ValueError("no traces to export")
+        raise ValueError(_("no runs to export"))
     events: list[dict[str, Any]] = []
     next_flow = [1]
     runs = in_mode_order(traces)

@@ -1,17 +1,13 @@
-"""One palette for the timeline, the diagram and the legends."""
+"""One palette for the player, the timeline image and the legends (keys are the same in every language)."""
 
 from __future__ import annotations
 
-#: What the main thread is doing (timeline categories on the main lane).
-MAIN_COLORS: dict[str, str] = {
-    "model call": "#7c3aed",
-    "tool call": "#0d9488",
-    "blocked by a command": "#dc2626",
-    "waiting for results": "#cbd5e1",
-}
-
-#: A background task's status.
-STATUS_COLORS: dict[str, str] = {
+#: Colours by category: what the main thread does, then a background task's status.
+CATEGORY_COLORS: dict[str, str] = {
+    "model": "#7c3aed",
+    "tool": "#0d9488",
+    "blocked": "#dc2626",
+    "idle": "#e2e8f0",
     "spawned": "#bfdbfe",
     "queued": "#fbbf24",
     "running": "#3b82f6",
@@ -21,19 +17,10 @@ STATUS_COLORS: dict[str, str] = {
     "killed": "#57534e",
     "interrupted": "#78716c",
 }
-
-#: Fills light enough to need dark text on top.
-LIGHT_FILLS = frozenset({"waiting for results", "queued", "spawned"})
-
-ARROW_COLORS: dict[str, str] = {
-    "started by background_run": "#64748b",
-    "result delivered at a drain": "#15803d",
-}
-
+#: Categories drawn light enough to need dark text on top.
+LIGHT_CATEGORIES = frozenset({"idle", "queued", "spawned"})
+#: The arrows: a task started by background_run, a result delivered at a drain.
+ARROW_COLORS: dict[str, str] = {"spawn": "#64748b", "deliver": "#15803d"}
 CURSOR_COLOR = "#111827"
-
-
-def category_colors() -> tuple[list[str], list[str]]:
-    """Legend domain and range for every bar category, main lane first."""
-    cats = {**MAIN_COLORS, **{k: v for k, v in STATUS_COLORS.items() if k not in ("spawned", "interrupted")}}
-    return list(cats), list(cats.values())
+DRAIN_COLOR = "#0f766e"
+QUEUE_COLOR = "#0d9488"

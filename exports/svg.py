@@ -13,13 +13,14 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from simulator.i18n import _
 from simulator.modes import MODES, in_mode_order
 from simulator.snapshot import snapshot
 from simulator.spans import arrows, drain_marks, spans
 from simulator.text import one_line
 from simulator.trace import MAIN, Trace
 
-from .palette import ARROW_COLORS, CURSOR_COLOR, MAIN_COLORS, STATUS_COLORS
+from .palette import ARROW_COLORS, CATEGORY_COLORS, CURSOR_COLOR
 
 LABEL_W = 210
 ROW_H = 24
@@ -31,40 +32,31 @@ LEGEND_H = 26
 PAD = 10
 FONT = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
 
-FILL = {"model": MAIN_COLORS["model call"], "tool": MAIN_COLORS["tool call"],
-        "blocked": MAIN_COLORS["blocked by a command"], "waiting": MAIN_COLORS["waiting for results"],
-        "queued": STATUS_COLORS["queued"], "running": STATUS_COLORS["running"]}
-SPAWN_COLOUR = ARROW_COLORS["started by background_run"]
-DELIVER_COLOUR = ARROW_COLORS["result delivered at a drain"]
+FILL = {"model": CATEGORY_COLORS["model"], "tool": CATEGORY_COLORS["tool"],
+        "blocked": CATEGORY_COLORS["blocked"], "waiting": CATEGORY_COLORS["idle"],
+        "queued": CATEGORY_COLORS["queued"], "running": CATEGORY_COLORS["running"]}
+SPAWN_COLOUR = ARROW_COLORS["spawn"]
+DELIVER_COLOUR = ARROW_COLORS["deliver"]
 DRAIN_FILL = "#f59e0b"
 CURSOR_COLOUR = CURSOR_COLOR
-#: The picture's own words, in English and Chinese.
-LABELS: dict[str, dict[str, str]] = {
-    "svg.main_thread": {"en": "main thread", "zh": "主线程"},
-    "svg.model_call": {"en": "model call #{call}", "zh": "模型调用 #{call}"},
-    "svg.queue_depth": {"en": "queue depth", "zh": "队列深度"},
-    "svg.seconds": {"en": "time (s)", "zh": "时间 (秒)"},
-    "svg.step": {"en": "step {step}/{total}", "zh": "第 {step}/{total} 步"},
-    "svg.drain_tip": {"en": "drain at {t} s: {depth} in the queue, {n} delivered",
-                      "zh": "{t} 秒排空：队列中 {depth} 条，送达 {n} 条"},
-    "legend.model": {"en": "model call", "zh": "模型调用"},
-    "legend.tool": {"en": "tool", "zh": "工具"},
-    "legend.blocked": {"en": "blocked", "zh": "阻塞"},
-    "legend.waiting": {"en": "waiting", "zh": "等待"},
-    "legend.queued": {"en": "queued", "zh": "排队"},
-    "legend.running": {"en": "running", "zh": "运行中"},
-    "legend.completed": {"en": "completed", "zh": "完成"},
-    "legend.failed": {"en": "failed", "zh": "失败"},
-    "legend.drain": {"en": "drain", "zh": "排空"},
-    "mode.serial": {"en": "serial harness (s07)", "zh": "串行执行器 (s07)"},
-    "mode.parallel": {"en": "parallel harness (s08)", "zh": "并行执行器 (s08)"},
-}
 
 
-def t(key: str, lang: str = "en", **fmt: Any) -> str:
-    """The label ``key`` in ``lang`` (English when there is none), with ``{placeholders}`` filled."""
-    entry = LABELS[key]
-    return (entry.get(lang) or entry["en"]).format(**fmt)
+def _words() -> dict[str, str]:
+    """The picture's own words, in the current language."""
+    return {
+        "main_thread": _("main thread"), "model_call": _("model call #{call}"), "queue_depth": _("queue depth"),
+        "seconds": _("time (s)"), "step": _("step {step}/{total}"),
+        "drain_tip": _("drain at {t} s: {depth} in the queue, {n} delivered"),
+        "legend.model": _("model call"), "legend.tool": _("tool"), "legend.blocked": _("blocked"),
+        "legend.waiting": _("idle"), "legend.queued": _("queued"), "legend.running": _("running"),
+        "legend.completed": _("completed"), "legend.failed": _("failed"), "legend.drain": _("drain"),
+        "mode.serial": _("serial harness (s07)"), "mode.parallel": _("parallel harness (s08)"),
+    }
+
+
+def t(key: str, **fmt: Any) -> str:
+    """The label ``key`` in the current language, with ``{placeholders}`` filled."""
+    return _words()[key].format(**fmt)
 
 
 NICE_STEPS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1200, 3600)
@@ -91,25 +83,25 @@ def tick_step(duration: float, target: int = 10) -> float:
     return float(NICE_STEPS[-1])
 
 
-def _span_label(trace: Trace, s: dict[str, Any], lang: str) -> str:
+def _span_label(trace: Trace, s: dict[str, Any]) -> str:
     """A bar's text: model calls and queued spans in the chosen language, commands as they are."""
     if s["kind"] == "model":
-        return t("svg.model_call", lang, call=trace.events[s["seq"]].get("call", "?"))
+        return t("model_call", call=trace.events[s["seq"]].get("call", "?"))
     if s["kind"] == "queued":
-        return t("legend.queued", lang)
+        return t("legend.queued")
     return str(s["label"])
 
 
-def _lane_label(lane: dict[str, Any], lang: str) -> str:
+def _lane_label(lane: dict[str, Any]) -> str:
     if lane["id"] == MAIN:
-        return t("svg.main_thread", lang)
+        return t("main_thread")
     return one_line(f"{lane['id']} {lane.get('command') or lane.get('label') or ''}", 30)
 
 
-def _queue_line(trace: Trace, q_top: float, x: Callable[[float], float], lang: str) -> list[str]:
+def _queue_line(trace: Trace, q_top: float, x: Callable[[float], float]) -> list[str]:
     """The queue depth over time as a step line, with its label and scale."""
     out: list[str] = []
-    out.append(f'<text x="{PAD + 4}" y="{q_top + 20:.1f}" font-size="11">{escape(t("svg.queue_depth", lang))}</text>')
+    out.append(f'<text x="{PAD + 4}" y="{q_top + 20:.1f}" font-size="11">{escape(t("queue_depth"))}</text>')
     points: list[tuple[float, int]] = [(0.0, 0)]
     for ev in trace.events:
         if ev["kind"] == "enqueue":
@@ -132,7 +124,7 @@ def _queue_line(trace: Trace, q_top: float, x: Callable[[float], float], lang: s
     return out
 
 
-def _section(trace: Trace, top: float, width: float, t_end: float, lang: str, step: int | None,
+def _section(trace: Trace, top: float, width: float, t_end: float, step: int | None,
              heading: str) -> tuple[list[str], float]:
     """SVG elements for one run, starting at ``top``; returns them and the section height."""
     plot_w = width - LABEL_W - 2 * PAD
@@ -152,7 +144,7 @@ def _section(trace: Trace, top: float, width: float, t_end: float, lang: str, st
         ry = lanes_top + i * ROW_H
         if i % 2 == 0:
             out.append(f'<rect x="{PAD}" y="{ry:.1f}" width="{width - 2 * PAD:.1f}" height="{ROW_H}" fill="#f8fafc"/>')
-        out.append(f'<text x="{PAD + 4}" y="{ry + 16:.1f}" font-size="11">{escape(_lane_label(lane, lang))}'
+        out.append(f'<text x="{PAD + 4}" y="{ry + 16:.1f}" font-size="11">{escape(_lane_label(lane))}'
                    f'<title>{escape(str(lane.get("command") or lane.get("label") or lane["id"]))}</title></text>')
     for s in spans(trace):
         if s["lane"] not in rows:
@@ -160,8 +152,8 @@ def _section(trace: Trace, top: float, width: float, t_end: float, lang: str, st
         sx, ex = x(s["start"]), x(s["end"])
         fill = FILL.get(s["kind"], "#94a3b8")
         if s["kind"] == "running":
-            fill = STATUS_COLORS.get(str(s.get("status")), FILL["running"])
-        label = _span_label(trace, s, lang)
+            fill = CATEGORY_COLORS.get(str(s.get("status")), FILL["running"])
+        label = _span_label(trace, s)
         tip = f"{label} ({s['kind']}, {s['start']:.2f}–{s['end']:.2f} s, {s.get('status')})"
         out.append(f'<rect x="{sx:.2f}" y="{y(s["lane"]) + (ROW_H - BAR_H) / 2:.1f}" width="{max(ex - sx, 1.5):.2f}" '
                    f'height="{BAR_H}" rx="2" fill="{fill}"><title>{escape(tip)}</title></rect>')
@@ -186,7 +178,7 @@ def _section(trace: Trace, top: float, width: float, t_end: float, lang: str, st
     for d in drain_marks(trace):
         cx, cy = x(d["t"]), y(MAIN) + ROW_H / 2
         fill = DRAIN_FILL if d["delivered"] else "#ffffff"
-        tip = t("svg.drain_tip", lang, t=f"{d['t']:.2f}", depth=d["depth"], n=len(d["delivered"]))
+        tip = t("drain_tip", t=f"{d['t']:.2f}", depth=d["depth"], n=len(d["delivered"]))
         if d["seq"] in injected:
             tip += "\n" + injected[d["seq"]]
         out.append(f'<path d="M{cx:.2f},{cy - 6:.1f} l5,6 l-5,6 l-5,-6 z" fill="{fill}" stroke="#92400e" '
@@ -196,21 +188,21 @@ def _section(trace: Trace, top: float, width: float, t_end: float, lang: str, st
     q_top = lanes_top + len(trace.lanes) * ROW_H + 4
     has_queue = any(ev["kind"] == "enqueue" for ev in trace.events)
     if has_queue:
-        out.extend(_queue_line(trace, q_top, x, lang))
+        out.extend(_queue_line(trace, q_top, x))
     height = TITLE_H + len(trace.lanes) * ROW_H + 4 + (QUEUE_H if has_queue else 0)
     if step is not None and trace.events:
         snap = snapshot(trace, step)
         cx = x(snap.t)
         out.append(f'<line x1="{cx:.2f}" y1="{lanes_top:.1f}" x2="{cx:.2f}" y2="{top + height:.1f}" '
                    f'stroke="{CURSOR_COLOUR}" stroke-width="1.5"/>')
-        label = t("svg.step", lang, step=snap.step, total=snap.total - 1)
+        label = t("step", step=snap.step, total=snap.total - 1)
         near_end = cx + 3 + _text_width(label, 10) > width - PAD
         out.append(f'<text x="{cx - 3 if near_end else cx + 3:.2f}" y="{lanes_top - 3:.1f}" font-size="10" '
                    f'fill="{CURSOR_COLOUR}" text-anchor="{"end" if near_end else "start"}">{escape(label)}</text>')
     return out, height
 
 
-def _axis(top: float, width: float, t_end: float, lang: str) -> list[str]:
+def _axis(top: float, width: float, t_end: float) -> list[str]:
     x0, plot_w = PAD + LABEL_W, width - LABEL_W - 2 * PAD
     out = [f'<line x1="{x0}" y1="{top:.1f}" x2="{x0 + plot_w:.1f}" y2="{top:.1f}" stroke="#334155"/>']
     step = tick_step(t_end)
@@ -221,18 +213,18 @@ def _axis(top: float, width: float, t_end: float, lang: str) -> list[str]:
         out.append(f'<line x1="{tx:.2f}" y1="{top:.1f}" x2="{tx:.2f}" y2="{top + 4:.1f}" stroke="#334155"/>')
         out.append(f'<text x="{tx:.2f}" y="{top + 15:.1f}" font-size="10" text-anchor="middle">{_num(tt)}</text>')
     out.append(f'<text x="{x0 + plot_w:.1f}" y="{top + 26:.1f}" font-size="10" text-anchor="end">'
-               f'{escape(t("svg.seconds", lang))}</text>')
+               f'{escape(t("seconds"))}</text>')
     return out
 
 
-def _legend(top: float, lang: str) -> list[str]:
+def _legend(top: float) -> list[str]:
     out, lx = [], PAD
     items = [(FILL["model"], "legend.model"), (FILL["tool"], "legend.tool"), (FILL["blocked"], "legend.blocked"),
              (FILL["waiting"], "legend.waiting"), (FILL["queued"], "legend.queued"),
-             (FILL["running"], "legend.running"), (STATUS_COLORS["completed"], "legend.completed"),
-             (STATUS_COLORS["error"], "legend.failed"), (DRAIN_FILL, "legend.drain")]
+             (FILL["running"], "legend.running"), (CATEGORY_COLORS["completed"], "legend.completed"),
+             (CATEGORY_COLORS["error"], "legend.failed"), (DRAIN_FILL, "legend.drain")]
     for colour, key in items:
-        label = t(key, lang)
+        label = t(key)
         out.append(f'<rect x="{lx}" y="{top + 6:.1f}" width="12" height="12" fill="{colour}"/>')
         out.append(f'<text x="{lx + 16}" y="{top + 16:.1f}" font-size="11">{escape(label)}</text>')
         lx += 26 + int(_text_width(label, 11))
@@ -248,32 +240,31 @@ def _defs() -> str:
             "</defs>")
 
 
-def run_heading(trace: Trace, lang: str = "en") -> str:
+def run_heading(trace: Trace) -> str:
     """``<title> — <harness> (<wall> s)`` for one run."""
     mode = str(trace.meta.get("mode", ""))
-    title = trace.meta.get("title") or trace.meta.get("scenario") or ""
-    harness = t(f"mode.{mode}", lang) if mode in MODES else mode
+    title = _(str(trace.meta.get("title") or trace.meta.get("scenario") or ""))
+    harness = t(f"mode.{mode}") if mode in MODES else mode
     return f"{one_line(title, 70)} — {harness} ({trace.duration:.1f} s)"
 
 
-def timeline_svg_runs(traces: dict[str, Trace], *, width: int = 960, step: int | None = None,
-                      lang: str = "en") -> str:
+def timeline_svg_runs(traces: dict[str, Trace], *, width: int = 960, step: int | None = None) -> str:
     """One SVG with a section per run (serial first), all on the same time scale."""
     if not traces:
-        raise ValueError("no traces to draw")
+        raise ValueError(_("no runs to draw"))
     order = [m for m, _ in in_mode_order(traces)]
     t_end = max(traces[m].duration for m in order) or 1.0
     body: list[str] = []
     top = float(PAD)
     for mode in order:
-        elements, height = _section(traces[mode], top, width, t_end, lang, step, run_heading(traces[mode], lang))
+        elements, height = _section(traces[mode], top, width, t_end, step, run_heading(traces[mode]))
         body.extend(elements)
         top += height + 8
-    body.extend(_axis(top, width, t_end, lang))
+    body.extend(_axis(top, width, t_end))
     top += AXIS_H
-    body.extend(_legend(top, lang))
+    body.extend(_legend(top))
     total_h = int(top + LEGEND_H + PAD)
-    label = " / ".join(run_heading(traces[m], lang) for m in order)
+    label = " / ".join(run_heading(traces[m]) for m in order)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total_h}" '
             f'viewBox="0 0 {width} {total_h}" {FONT} role="img" aria-label={_attr(label)}>'
             f"<title>{escape(label)}</title>{_defs()}"
@@ -281,12 +272,12 @@ def timeline_svg_runs(traces: dict[str, Trace], *, width: int = 960, step: int |
             + "".join(body) + "</svg>\n")
 
 
-def timeline_svg(trace: Trace, *, width: int = 960, step: int | None = None, lang: str = "en") -> str:
+def timeline_svg(trace: Trace, *, width: int = 960, step: int | None = None) -> str:
     """The timeline of one run as an SVG document (``step`` draws a cursor at that step)."""
     mode = str(trace.meta.get("mode") or "run")
-    return timeline_svg_runs({mode: trace}, width=width, step=step, lang=lang)
+    return timeline_svg_runs({mode: trace}, width=width, step=step)
 
 
-def render(runs: dict[str, Trace], *, step: int | None = None, lang: str = "en", **_: Any) -> str:
+def render(runs: dict[str, Trace], *, step: int | None = None, **_options: Any) -> str:
     """The SVG export: every run on one time scale (``step`` draws a cursor)."""
-    return timeline_svg_runs(runs, step=step, lang=lang)
+    return timeline_svg_runs(runs, step=step)

@@ -1,49 +1,39 @@
-"""The course: eight lessons on background tasks, each computed from the traces of a bundled scenario.
+"""The course: short lessons on background tasks, each computed from the runs of a bundled scenario.
 
-Everything a lesson shows is computed, never hard-coded: the step a link opens
-(e.g. "the first drain that injects"), the facts (wall time, blocked time, preview
-length...) and the right answer of each prediction. The words live in
-``lessons/texts.py``, looked up with ``lessons.i18n.t``.
+Everything a lesson shows is computed, never typed in: the step a question pauses
+at, the facts it reveals, the right answer. The words are written in English here and
+translated through the catalogs (``simulator/i18n.py``); a chapter is built in the
+language it is asked for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
-from .basics import _blocking, _fire_and_forget, _queue, _serial_trap
-from .faq import _compaction, _long_output, _lost, _order
-from .i18n import t
-from .model import Fact, LessonView, Link, Option, Prediction, scenario_trace
-from .steps import first, first_injecting_drain
-
-__all__ = ["BUILDERS", "LESSON_IDS", "Fact", "LessonView", "Link", "Option", "Prediction", "first",
-           "first_injecting_drain", "lesson", "lesson_title", "option_label", "scenario_trace"]
-
+from .basics import blocking, fire_and_forget, lock, queue
+from .course import course_document
+from .faq import injected, long_output, lost, order, serial_trap
+from .model import Chapter, Choice, Link, Question, scenario_trace
 
 #: Lesson ids in teaching order, with the function that builds each.
-BUILDERS: dict[str, Callable[[], LessonView]] = {
-    "blocking": _blocking,
-    "serial-trap": _serial_trap,
-    "fire-and-forget": _fire_and_forget,
-    "queue": _queue,
-    "faq-lost": _lost,
-    "faq-order": _order,
-    "faq-long-output": _long_output,
-    "faq-compaction": _compaction,
+BUILDERS: dict[str, Callable[[], Chapter]] = {
+    "blocking": blocking,
+    "fire-and-forget": fire_and_forget,
+    "queue": queue,
+    "lock": lock,
+    "serial-trap": serial_trap,
+    "faq-lost": lost,
+    "faq-order": order,
+    "faq-long-output": long_output,
+    "faq-compaction": injected,
 }
 LESSON_IDS: tuple[str, ...] = tuple(BUILDERS)
 
 
-@lru_cache(maxsize=16)
-def lesson(lesson_id: str) -> LessonView:
-    """The computed lesson ``lesson_id`` (KeyError for an unknown id)."""
+def lesson(lesson_id: str) -> Chapter:
+    """The chapter ``lesson_id`` in the current language (KeyError for an unknown id)."""
     return BUILDERS[lesson_id]()
 
 
-def lesson_title(lesson_id: str, lang: str) -> str:
-    return t(f"lesson.{lesson_id}.title", lang)
-
-
-def option_label(option: Option, lang: str) -> str:
-    return t(option.label, lang, **option.fmt)
+__all__ = ["BUILDERS", "LESSON_IDS", "Chapter", "Choice", "Link", "Question", "course_document", "lesson",
+           "scenario_trace"]

@@ -1,4 +1,8 @@
-"""The shapes of a lesson: places in the viewer, questions, their options, and measured facts."""
+"""The shapes of a lesson: a chapter, its questions, their choices, and places in the viewer.
+
+Every text here is already in the reader's language (the builders translate as they
+build), and every step and figure comes from a trace.
+"""
 
 from __future__ import annotations
 
@@ -14,15 +18,25 @@ from simulator.trace import Trace
 VIEWER_PATH = "viewer"
 
 
+@lru_cache(maxsize=64)
+def scenario_trace(name: str, mode: str) -> Trace:
+    """The trace of a bundled scenario in one harness (deterministic, so cached)."""
+    return run_scenario(load_scenario(name), mode)
+
+
+def run_key(scenario: str, mode: str) -> str:
+    """How a chapter names one run: ``multi-agent/parallel``."""
+    return f"{scenario}/{mode}"
+
+
 @dataclass(frozen=True)
 class Link:
-    """A place in the viewer: scenario, harness and step (0-based), with a caption key."""
+    """A place in the viewer: scenario, harness and step (0-based), with a caption."""
 
-    caption: str  # i18n key
+    caption: str
     scenario: str
     mode: str
     step: int
-    fmt: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def query(self, lang: str | None = None) -> dict[str, str]:
         q = {"scenario": self.scenario, "mode": self.mode, "step": str(self.step)}
@@ -35,59 +49,54 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Option:
-    """One answer a learner can pick; ``label`` is an i18n key formatted with ``fmt``."""
+class Choice:
+    """One answer a learner can pick, with what to tell them when they pick it."""
 
     value: str
     label: str
-    fmt: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    feedback: str
 
 
 @dataclass(frozen=True)
-class Prediction:
-    """A question asked at ``ask`` whose answer the trace reveals at ``reveal``."""
+class Question:
+    """A question asked with the run paused at ``ask`` (the future hidden), answered by the run at ``reveal``."""
 
-    key: str  # unique within the lesson
-    question: str  # i18n key
-    options: tuple[Option, ...]
-    answer: str  # the value of the right option
-    ask: Link
-    reveal: Link
-    explain: str  # i18n key
-    fmt: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    key: str
+    run: str  # a run_key of the chapter
+    ask: int
+    reveal: int
+    text: str
+    where: str
+    choices: tuple[Choice, ...]
+    answer: str
+    explain: str
+    facts: tuple[tuple[str, str], ...] = ()
+    code: str | None = None
 
     def is_right(self, value: str | None) -> bool:
         return value == self.answer
 
-
-@dataclass(frozen=True)
-class Fact:
-    """A figure the simulator measured: label key, value text."""
-
-    label: str
-    value: str
-    fmt: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "run": self.run, "ask": self.ask, "reveal": self.reveal, "text": self.text,
+                "where": self.where, "answer": self.answer, "explain": self.explain,
+                "options": [{"value": c.value, "label": c.label, "feedback": c.feedback} for c in self.choices],
+                "facts": [list(f) for f in self.facts], "code": self.code}
 
 
 @dataclass
-class LessonView:
-    """Everything the page shows for one lesson, computed from its traces."""
+class Chapter:
+    """One lesson: its words, the runs it plays, its questions and its links into the viewer."""
 
     id: str
-    scenario: str
-    traces: dict[str, Trace]
-    links: list[Link]
-    predictions: list[Prediction]
-    facts: list[Fact]
-    fmt: dict[str, Any] = field(default_factory=dict)
-    timeline: dict[str, Trace] = field(default_factory=dict)  # runs to draw as a small timeline
-    timeline_step: int | None = None
-    code: str | None = None  # text shown verbatim (e.g. the injected block)
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    table: list[dict[str, Any]] = field(default_factory=list)
+    title: str
+    body: str
+    takeaway: str
+    runs: dict[str, Trace]
+    questions: list[Question]
+    links: list[Link] = field(default_factory=list)
+    lab: dict[str, Any] | None = None
 
-
-@lru_cache(maxsize=64)
-def scenario_trace(name: str, mode: str) -> Trace:
-    """The trace of a bundled scenario in one harness (deterministic, so cached)."""
-    return run_scenario(load_scenario(name), mode)
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "body": self.body, "takeaway": self.takeaway,
+                "questions": [q.to_dict() for q in self.questions], "lab": self.lab,
+                "links": [{"caption": link.caption, **link.query()} for link in self.links]}

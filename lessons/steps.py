@@ -11,11 +11,9 @@ from typing import Any
 from simulator.spans import spans
 from simulator.trace import Trace
 
-from .model import Link, Option, Prediction
-
 
 def first(trace: Trace, kind: str, after: int = -1, where: Callable[[dict[str, Any]], bool] | None = None) -> int:
-    """The seq of the first ``kind`` event after ``after`` matching ``where``; ValueError if none."""
+    """The step of the first ``kind`` event after ``after`` matching ``where``; ValueError if none."""
     for ev in trace.events[after + 1:]:
         if ev["kind"] == kind and (where is None or where(ev)):
             return ev["seq"]
@@ -27,72 +25,43 @@ def first_injecting_drain(trace: Trace, after: int = -1) -> int:
     return first(trace, "drain", after, lambda ev: bool(ev.get("delivered")))
 
 
-def next_drain(trace: Trace, after: int) -> int:
-    return first(trace, "drain", after)
-
-
-def _tool_start(trace: Trace, tool: str, after: int = -1) -> int:
+def tool_start(trace: Trace, tool: str, after: int = -1) -> int:
+    """The first call of ``tool`` (its ``tool_start``)."""
     return first(trace, "tool_start", after, lambda ev: ev.get("tool") == tool)
 
 
-def _blocking_start(trace: Trace, after: int = -1) -> int:
+def blocking_start(trace: Trace, after: int = -1) -> int:
+    """The first tool call that holds the main thread."""
     return first(trace, "tool_start", after, lambda ev: bool(ev.get("blocking")))
 
 
-def _tool_end_of(trace: Trace, start_seq: int) -> int:
-    tool_use_id = trace.events[start_seq].get("tool_use_id")
-    return first(trace, "tool_end", start_seq, lambda ev: ev.get("tool_use_id") == tool_use_id)
+def tool_end_of(trace: Trace, start: int) -> int:
+    """The ``tool_end`` of the tool call that began at step ``start``."""
+    tool_use_id = trace.events[start].get("tool_use_id")
+    return first(trace, "tool_end", start, lambda ev: ev.get("tool_use_id") == tool_use_id)
 
 
-def _commands(trace: Trace) -> dict[str, str]:
+def commands(trace: Trace) -> dict[str, str]:
+    """Task id -> command, for every task started."""
     return {ev["task_id"]: ev.get("command", "") for ev in trace.events if ev["kind"] == "spawn"}
 
 
-def _main_span_at(trace: Trace, t: float) -> dict[str, Any] | None:
-    for s in spans(trace):
-        if s["lane"] == "main" and s["start"] <= t < s["end"]:
-            return s
-    return None
+def main_span_at(trace: Trace, t: float) -> dict[str, Any] | None:
+    """What the main thread was doing at ``t`` seconds."""
+    return next((s for s in spans(trace) if s["lane"] == "main" and s["start"] <= t < s["end"]), None)
 
 
-def _secs(x: float) -> str:
-    return f"{x:.1f}"
+def model_call_at(trace: Trace, t: float) -> int | None:
+    """The number of the model call running at ``t`` seconds, or None."""
+    s = main_span_at(trace, t)
+    return int(trace.events[s["seq"]].get("call") or 0) if s and s["kind"] == "model" else None
 
 
-def _model_call_at(trace: Trace, t: float) -> int | None:
-    for s in spans(trace):
-        if s["lane"] == "main" and s["kind"] == "model" and s["start"] <= t < s["end"]:
-            return int(trace.events[s["seq"]].get("call") or 0)
-    return None
-
-
-def _next_model_call(trace: Trace, after: int) -> int:
+def next_model_call(trace: Trace, after: int) -> int:
+    """The number of the first model call after step ``after``."""
     return int(trace.events[first(trace, "model_start", after)].get("call") or 0)
 
 
-def drain_prediction(trace: Trace, scenario: str, mode: str, ask_step: int, key: str) -> Prediction:
-    """"What will the next drain inject?" asked at ``ask_step``, options built from the tasks known then."""
-    drain = next_drain(trace, ask_step)
-    delivered = tuple(trace.events[drain].get("delivered") or [])
-    commands = _commands(trace)
-    known = [tid for tid, _ in commands.items() if trace.index().first_seq.get(tid, 10 ** 9) <= ask_step]
-    options = [Option("none", "opt.drain.none")]
-    options += [Option(tid, "opt.drain.one", {"command": commands[tid][:60]}) for tid in known]
-    if len(known) > 1:
-        options.append(Option("all", "opt.drain.all"))
-    if not delivered:
-        answer = "none"
-    elif len(delivered) == 1 and delivered[0] in known:
-        answer = delivered[0]
-    elif set(delivered) == set(known) and len(known) > 1:
-        answer = "all"
-    else:
-        answer = ",".join(delivered)
-        options.append(Option(answer, "opt.drain.some", {"commands": ", ".join(commands.get(d, d)[:40]
-                                                                                 for d in delivered)}))
-    inject = trace.events[drain + 1] if drain + 1 < len(trace.events) else {}
-    text = inject.get("text", "") if inject.get("kind") == "inject" else ""
-    return Prediction(key, "q.next_drain", tuple(options), answer, Link("link.ask", scenario, mode, ask_step),
-                      Link("link.reveal_drain", scenario, mode, drain), "explain.next_drain",
-                      {"step": drain, "n": len(delivered), "text": text,
-                       "call": _next_model_call(trace, drain)})
+def secs(x: float) -> str:
+    """Seconds as a learner reads them: ``61.2``."""
+    return f"{x:.1f}"

@@ -1,81 +1,66 @@
-"""One session in the serial and the parallel harness, on one time axis, with What-if."""
+"""One scenario in the serial and the parallel harness, on one time axis, with What-if."""
 
 import streamlit as st
 
-import exports
+from simulator.i18n import _
 from simulator.metrics import metrics
 from simulator.modes import PARALLEL, SERIAL
 from simulator.scenario import scenario_from_dict
-from simulator.snapshot import snapshot
 from simulator.whatif import with_one_more_slot
+from ui.documents import scenario_document
 from ui.exports import export_menu
-from ui.pickers import choose_source
+from ui.pickers import choose_source, kind_word
+from ui.player import player
 from ui.runs import run_data
 from ui.setup import start_page
 from ui.text import file_stem, md_plain, md_safe
 from ui.url import adopt_url, parse_float, set_url
 from ui.whatif import whatif_panel
-from views import compare, panels
-from views.legend import legend_chart
-from views.timeline import shared_domain, timeline_chart
+from views import compare
+from views.mechanism import mechanism_graph
 
 start_page()
 
 source = choose_source(allow_trace=False)
 data, changes = whatif_panel(source)
-serial = run_data(data, SERIAL)
-parallel = run_data(data, PARALLEL)
+serial, parallel = run_data(data, SERIAL), run_data(data, PARALLEL)
 ms, mp = metrics(serial), metrics(parallel)
-domain = shared_domain(serial, parallel)
+before = None
+if changes:
+    original = source.data or {}
+    before = (metrics(run_data(original, SERIAL)), metrics(run_data(original, PARALLEL)))
 
-st.title("Serial vs parallel")
-st.caption(f"{md_plain(source.title)} · {source.kind} **{md_plain(source.name)}**"
-           + (" · **with What-if changes**" if changes else ""))
-st.markdown(
-    "The same model decisions, played twice: in the **serial** harness (s07) every command runs on the main "
-    "thread and blocks it; in the **parallel** harness (s08) slow commands go to background threads and their "
-    "results come back through the notification queue. Both timelines share one time axis; move the time "
-    "slider to put the cursor on both at once."
-)
-
+st.title(_("Serial vs parallel"))
+st.caption(_("{title} · {kind} **{name}**").format(title=md_plain(_(source.title)), kind=kind_word(source.kind),
+                                                    name=md_plain(source.name))
+           + (" · " + _("**with What-if changes**") if changes else ""))
+st.markdown(_("The same model decisions, played twice: in the **serial** harness (s07) every command runs on the main "
+              "thread and blocks it; in the **parallel** harness (s08) slow commands go to background tasks and their "
+              "results come back through the queue. Both timelines share one time axis; **Next moment** moves the "
+              "cursor on both."))
+wider = with_one_more_slot(data) if compare.queued_seconds(parallel) > 0 else None
+hint = compare.concurrency_hint(data, parallel, run_data(wider, PARALLEL) if wider else None)
 with st.container(border=True):
-    st.markdown("##### What this comparison shows")
-    wider = with_one_more_slot(data) if compare.queued_seconds(parallel) > 0 else None
-    hint = compare.concurrency_hint(data, parallel, run_data(wider, PARALLEL) if wider else None)
+    st.markdown("##### " + _("What this comparison shows"))
     st.markdown("\n".join(f"- {md_safe(line)}" for line in compare.verdict(data, serial, parallel, hint)))
 
-adopt_url("t", "t", parse_float)
-end = round(domain[1], 1)
-if "t" not in st.session_state:
-    st.session_state["t"] = round(end * 0.25, 1)
-st.session_state["t"] = min(max(0.0, float(st.session_state["t"])), end)
-t = st.slider("Time (s), the same on both timelines", 0.0, max(end, 0.1), step=0.1, key="t", format="%.1f s")
-set_url(t=f"{t:g}", mode=None, step=None)
+adopt_url("t", "t", parse_float, _("“{value}” is not a time in seconds; the cursor starts at the beginning."))
+set_url(mode=None, step=None, lesson=None)
+player(scenario_document(data, {"kind": "compare", "t": float(st.session_state.get("t") or 0.0)}), key="compare_player")
 
-left, right = st.columns([1.65, 1], gap="medium")
-with left:
-    st.markdown(f"##### Serial (s07): every command blocks · {ms['wall_s']:.1f} s")
-    st.vega_lite_chart(timeline_chart(serial, cursor_t=t, x_domain=domain), width="stretch")
-    st.markdown(f"##### Parallel (s08): slow commands in the background · {mp['wall_s']:.1f} s")
-    st.vega_lite_chart(timeline_chart(parallel, cursor_t=t, x_domain=domain), width="stretch")
-    runs = {"serial": serial, "parallel": parallel}
-    stem = file_stem(source.name) + ("-whatif" if changes else "")
-    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-        st.vega_lite_chart(legend_chart(), width="content")
-        export_menu(stem=stem, traces=runs, scenario=scenario_from_dict(data, source.name),
-                       svg=lambda: exports.render("svg", runs), svg_name=f"{stem}-serial-vs-parallel.svg",
-                       key="export")
-with right:
-    st.markdown("##### Figures")
-    st.dataframe(compare.metric_rows(ms, mp), hide_index=True, width="stretch")
-    st.markdown(f"##### At t = {t:.1f} s")
-    for name, trace in (("Serial", serial), ("Parallel", parallel)):
-        snap = snapshot(trace, compare.step_at_time(trace, t))
-        status = panels.main_status(snap, str(trace.meta.get("mode")))
-        st.markdown(f"**{name}** · main thread {status}")
-        st.caption(md_safe(snap.explanation))
-    delays = compare.delay_rows(parallel)
-    if delays:
-        st.markdown("##### From finish to delivery (parallel)")
-        st.caption("How long each result waited in the queue before a drain put it in the conversation.")
-        st.dataframe(delays, hide_index=True, width="stretch")
+with st.expander(_("The parts of each harness, with this run's figures")):
+    for trace, head in ((serial, _("Serial (s07)")), (parallel, _("Parallel (s08)"))):
+        st.markdown("**" + head + "**")
+        st.graphviz_chart(mechanism_graph(trace), width="stretch")
+st.markdown("##### " + _("The figures") + (" " + _("(before → after your changes)") if changes else ""))
+rows = compare.metric_rows(ms, mp, before)
+names = compare.column_names()
+st.dataframe([{names[k]: v for k, v in row.items()} for row in rows], hide_index=True, width="stretch")
+delays = compare.delay_rows(parallel)
+if delays:
+    st.markdown("##### " + _("From finish to delivery (parallel)"))
+    st.caption(_("How long each result waited in the queue before a drain put it into the conversation."))
+    st.dataframe(delays, hide_index=True, width="stretch")
+stem = file_stem(source.name) + ("-whatif" if changes else "")
+export_menu(stem=stem, traces={SERIAL: serial, PARALLEL: parallel}, scenario=scenario_from_dict(data, source.name),
+            key="export")

@@ -1,37 +1,50 @@
-"""Step through one run: the timeline, the state diagram and the queue at every drain point."""
+"""Step through one run: the timeline, the loop, the queue and its lock, the code that ran, the conversation."""
 
 import streamlit as st
 
-from ui.pickers import MODE_LABELS, choose_mode, choose_source
-from ui.runs import source_trace
+from simulator.i18n import _
+from ui.documents import source_document, source_traces
+from ui.exports import viewer_exports
+from ui.pickers import available_modes, choose_source, kind_word, url_mode
+from ui.player import player
 from ui.setup import start_page
-from ui.stepper import step_viewer, steps_words
-from ui.text import clock_words, md_plain, md_safe
-from ui.url import set_url
+from ui.text import md_plain, md_safe
+from ui.url import adopt_url, parse_int, set_url
+from views.mechanism import mechanism_graph
 
 start_page()
 
 source = choose_source(allow_trace=True)
-mode = choose_mode(source)
-trace = source_trace(source, mode)
-set_url(t=None, changes=None)  # Compare's parameters
+modes = available_modes(source)
+mode = url_mode(modes)
+adopt_url("step", "step", parse_int, _("“{value}” is not a step number; the run opens at its start."))
+if st.session_state.get("_viewer_source") != source.key:
+    if st.session_state.get("_viewer_source") is not None and st.query_params.get("step") is None:
+        st.session_state["step"] = 0
+    st.session_state["_viewer_source"] = source.key
+step = max(0, int(st.session_state.get("step") or 0))
+set_url(t=None, changes=None, lesson=None)  # other pages' parameters
 
-st.title(md_plain(source.title))
-st.caption(f"{MODE_LABELS.get(mode, md_plain(mode))} harness · {source.kind} **{md_plain(source.name)}** · "
-           f"{trace.duration:.1f} s of {clock_words(trace)} time in {steps_words(trace)}")
-st.markdown(
-    "The top row of the timeline is the **main thread** running the agent loop; every row below it is a "
-    "**background thread** running one shell command. Step through and watch `background_run` hand a slow "
-    "command to a thread and return at once, so the main thread keeps calling the model instead of waiting. "
-    "Finished commands leave a notification in the **queue**, which the loop drains into the conversation "
-    "right before its next model call."
-    if mode == "parallel" else
-    "This is the **serial** harness (s07): every command runs on the **main thread**, which is blocked "
-    "(red) until the command ends. Switch the harness to *parallel* in the sidebar to see the same model "
-    "decisions with background threads."
-)
+st.title(md_plain(_(source.title)))
+st.caption(_("{kind} **{name}** · one step per event, counted from 0").format(
+    kind=kind_word(source.kind).capitalize(), name=md_plain(source.name)))
+st.markdown(_(
+    "The **harness** is the code around the model: the loop that calls it, runs the tools it asks for and feeds "
+    "the results back. The top row of the timeline is its **main thread**; each row below is a **background "
+    "task** started with `background_run`. When a task finishes, its notification waits in the **queue**; right "
+    "before each model call the loop **drains** the queue, taking every notification and putting it into the "
+    "conversation. Press **Next** (or →) to step; **Next delivery** jumps to the next drain that delivers."))
 description = source.scenario.description if source.scenario is not None else ""
 if description:
-    with st.expander("About this session"):
-        st.markdown(md_safe(description))
-step_viewer(trace, source.key, source=source)
+    with st.expander(_("About this run")):
+        st.markdown(md_safe(_(description)))
+doc = source_document(source, {"kind": "viewer", "mode": mode, "step": step})
+last = len(doc["runs"][mode]["steps"]) - 1
+if step > last:
+    st.warning(_("Step {step} does not exist: this run has steps 0 to {last}; it opens at its last step.").format(
+        step=step, last=last), icon=":material/link_off:")
+    doc["view"]["step"] = last
+player(doc, key="viewer_player")
+with st.expander(_("The mechanism on one picture, with this run's figures")):
+    st.graphviz_chart(mechanism_graph(source_traces(source)[mode]), width="stretch")
+viewer_exports(source, doc["runs"][mode], mode, step)

@@ -1,4 +1,5 @@
-"""Where a run comes from: a bundled scenario or recording, or a file (scenario, recording, trace or session file).
+"""Where a run comes from: a bundled scenario or recording, or a file (scenario, recording, trace, session file,
+or a Claude Code transcript, which is imported as a trace).
 
 This is the one place that tells the kinds of document apart. ``open_source``
 takes a bundled name or a path (the CLI), ``read_source`` the bytes of an upload
@@ -9,11 +10,13 @@ text is one line naming the file.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .importers import import_claude_code, looks_like_transcript, transcript_trace
 from .scenario import SCENARIO_FORMAT, Scenario, load_scenario, scenario_from_dict, scenario_paths
 from .session_file import SESSION_FORMAT, session_from_dict
 from .storage import parse_json
@@ -21,6 +24,9 @@ from .trace import TRACE_FORMAT, Trace
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 KINDS = ("scenario", "recording", "trace", "session")
+TRANSCRIPT_SUFFIX = ".jsonl"
+_IMPORTED: OrderedDict[str, Trace] = OrderedDict()  # the last few transcripts imported from bytes, by digest
+_IMPORTED_KEEP = 4
 
 
 @dataclass
@@ -96,6 +102,30 @@ def from_document(doc: Any, source: str, key: str) -> Source:
     return _from_scenario(key, scenario_from_dict(doc, source), source)
 
 
+def _imported(trace: Trace, key: str, filename: str) -> Source:
+    """An imported transcript as a trace to show."""
+    return Source(key=key, name=str(trace.meta.get("scenario") or filename),
+                  title=str(trace.meta.get("title") or filename), kind="trace", trace=trace, filename=filename)
+
+
+def is_transcript(filename: str, data: bytes) -> bool:
+    """Whether a file is a Claude Code transcript: named ``.jsonl``, or JSON Lines whose first record is one."""
+    return filename.lower().endswith(TRANSCRIPT_SUFFIX) or looks_like_transcript(data)
+
+
+def _transcript_source(filename: str, data: bytes, digest: str) -> Source:
+    """A transcript's bytes imported as a trace (the same bytes are imported once while they are recent)."""
+    cache_key = f"{digest}:{filename}"
+    trace = _IMPORTED.get(cache_key)
+    if trace is None:
+        trace = transcript_trace(filename, data)
+        _IMPORTED[cache_key] = trace
+        while len(_IMPORTED) > _IMPORTED_KEEP:
+            _IMPORTED.popitem(last=False)
+    _IMPORTED.move_to_end(cache_key)
+    return _imported(trace, f"upload:{digest}", filename)
+
+
 def read_source(filename: str, data: bytes) -> Source:
     """A ``Source`` from a file's bytes (an upload, say); raises ``InputError`` naming the file."""
     if len(data) > MAX_FILE_BYTES:
@@ -104,6 +134,8 @@ def read_source(filename: str, data: bytes) -> Source:
     if not data.strip():
         raise InputError(filename, "is empty")
     digest = hashlib.sha256(data).hexdigest()[:16]
+    if is_transcript(filename, data):
+        return _transcript_source(filename, data, digest)
     return from_document(parse_json(data, filename), filename, f"upload:{digest}")
 
 
@@ -118,8 +150,9 @@ def open_source(name_or_path: str) -> Source:
         if "/" in name_or_path or name_or_path.endswith(".json"):
             raise InputError(name_or_path, "no such file")
         raise InputError(name_or_path, "no bundled scenario of that name (see `python -m simulator list`)")
-    if path.is_dir():
-        raise InputError(name_or_path, "is a directory, not a file")
+    if path.is_dir() or name_or_path.lower().endswith(TRANSCRIPT_SUFFIX):  # a Claude Code session, with its sub-agents
+        trace = import_claude_code(name_or_path)
+        return _imported(trace, f"file:{trace.meta.get('session_id', name_or_path)}", name_or_path)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -25,3 +25,18 @@ def cut_middle(value: Any, limit: int) -> str:
         return text
     head = (limit - 1) * 2 // 5
     return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
+
+
+def cut_words(value: Any, limit: int) -> str:
+    """``value`` as one line of at most ``limit`` characters, cut between words (``…`` marks the cut).
+
+    A single word longer than the limit is cut where it must be.
+    """
+    text = one_line(value)
+    if len(text) <= limit:
+        return text
+    room = text[: max(1, limit - 1)]
+    space = room.rfind(" ")
+    if space >= limit // 3:
+        room = room[:space].rstrip(" ,;:-")
+    return room + "…"

@@ -25,17 +25,18 @@ from typing import Any
 
 from .drain import DRAIN_POLICIES
 from .errors import InputError
+from .i18n import N_, _, ngettext
 from .notifications import NOTIFICATION_SHAPES
 from .scenario import SETTINGS
 
 COMMAND_FIELDS = ("duration_s", "exit_code", "output_bytes")
 SETTING_FIELDS = ("model_latency_s", "max_concurrent", "drain_policy", "notification_shape", "end_turn_waits")
-DRAIN_POLICY_WORDS = {"every_call": "before every model call (the lesson's loop)",
-                      "when_idle": "only when the model has nothing else to do"}
-NOTIFICATION_SHAPE_WORDS = {"background-results": "<background-results> lines (the lesson's)",
-                            "task-notification": "<task-notification> elements (Claude Code's)"}
-END_TURN_WAITS_WORDS = {True: "waits for running tasks (this harness)",
-                        False: "returns at once (the reference loop's bug)"}
+DRAIN_POLICY_WORDS = {"every_call": N_("before every model call (the lesson's loop)"),
+                      "when_idle": N_("only when the model has nothing else to do")}
+NOTIFICATION_SHAPE_WORDS = {"background-results": N_("<background-results> lines (the lesson's)"),
+                            "task-notification": N_("<task-notification> elements (Claude Code's)")}
+END_TURN_WAITS_WORDS = {True: N_("waits for running tasks (this harness)"),
+                        False: N_("returns at once (the reference loop's bug)")}
 URL_SOURCE = "?changes="
 MAX_DURATION_S = 24 * 3600.0
 MAX_OUTPUT_BYTES = 1_000_000_000
@@ -183,31 +184,34 @@ def decode_changes(text: str, source: str = URL_SOURCE) -> dict[str, Any]:
 
 
 def describe(data: dict[str, Any], changes: dict[str, Any]) -> list[str]:
-    """One plain line per change, e.g. ``pytest tests/ -v: duration 60 s → 30 s``."""
+    """One plain line per change, e.g. ``pytest tests/ -v: duration 60 s → 30 s``, in the reader's language."""
     base = current_values(data)
-    names = {"duration_s": ("duration", " s"), "exit_code": ("exit code", ""), "output_bytes": ("output", " bytes"),
-             "model_latency_s": ("model latency", " s"), "max_concurrent": ("concurrency limit", ""),
-             "drain_policy": ("drain", ""), "notification_shape": ("notifications", ""),
-             "end_turn_waits": ("at end_turn the loop", "")}
+    names = {"duration_s": _("duration"), "exit_code": _("exit code"), "output_bytes": _("output"),
+             "model_latency_s": _("model latency"), "max_concurrent": _("tasks at once"), "drain_policy": _("drain"),
+             "notification_shape": _("notifications"), "end_turn_waits": _("at end_turn the loop")}
 
     def fmt(field: str, value: Any) -> str:
         if field == "max_concurrent" and value is None:
-            return "no limit"
+            return _("no limit")
         if field == "drain_policy":
-            return DRAIN_POLICY_WORDS.get(value, str(value))
+            return _(DRAIN_POLICY_WORDS.get(value, str(value)))
         if field == "notification_shape":
-            return NOTIFICATION_SHAPE_WORDS.get(value, str(value))
+            return _(NOTIFICATION_SHAPE_WORDS.get(value, str(value)))
         if field == "end_turn_waits":
-            return END_TURN_WAITS_WORDS.get(value, str(value))
-        return f"{value:g}{names[field][1]}" if isinstance(value, int | float) else f"{value}{names[field][1]}"
+            return _(END_TURN_WAITS_WORDS.get(value, str(value)))
+        if field in ("duration_s", "model_latency_s"):
+            return _("{t} s").format(t=f"{float(value):g}")
+        if field == "output_bytes":
+            return ngettext("{n} byte", "{n} bytes", int(value)).format(n=f"{int(value):,}")
+        return str(value)
 
     lines = []
     for cmd, fields in (changes.get("commands") or {}).items():
         for field, value in fields.items():
             old = base["commands"].get(cmd, {}).get(field)
-            lines.append(f"{cmd}: {names[field][0]} {fmt(field, old)} → {fmt(field, value)}")
+            lines.append(f"{cmd}: {names[field]} {fmt(field, old)} → {fmt(field, value)}")
     for key, value in (changes.get("settings") or {}).items():
-        lines.append(f"{names[key][0]}: {fmt(key, base['settings'].get(key))} → {fmt(key, value)}")
+        lines.append(f"{names[key]}: {fmt(key, base['settings'].get(key))} → {fmt(key, value)}")
     return lines
 
 

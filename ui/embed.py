@@ -1,31 +1,29 @@
-"""The viewer alone, for an iframe in a course page."""
+"""The viewer alone, for an iframe in a course page: ``/embed?scenario=multi-agent&mode=parallel&step=12``."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from simulator.i18n import _
 from simulator.inputs import bundled
-from simulator.modes import MODES, PARALLEL
 
-from .pickers import DEFAULT_SCENARIO, MODE_LABELS, source_names
-from .runs import source_trace
-from .stepper import step_viewer
+from .documents import source_document
+from .pickers import DEFAULT_SCENARIO, mode_label, source_names, url_mode
+from .player import player
 from .text import md_safe
-from .url import adopt_url, set_url
+from .url import adopt_url, parse_int, set_url
 
 
 def embed_view() -> None:
-    """The viewer of one bundled scenario at one step, without the sidebar: for an iframe.
-
-    The URL says what to show: ``?scenario=multi-agent&mode=parallel&step=12``.
-    """
+    """One bundled scenario at one step, without the sidebar. The URL says what to show."""
     names = source_names()
-    adopt_url("scenario", "scenario", lambda raw: raw if raw in names else None)
-    adopt_url("mode", "mode", lambda raw: raw if raw in MODES else None)
+    adopt_url("scenario", "scenario", lambda raw: raw if raw in names else None,
+              _("There is no bundled scenario called “{value}”; the first one is shown instead."))
     name = st.session_state.get("scenario") if st.session_state.get("scenario") in names else DEFAULT_SCENARIO
-    mode = st.session_state.get("mode") if st.session_state.get("mode") in MODES else PARALLEL
     source = bundled(name)
-    trace = source_trace(source, mode)
-    set_url(scenario=name, mode=mode)
-    st.markdown(f"**{md_safe(source.title)}** · {MODE_LABELS[mode]} harness")
-    step_viewer(trace, source.key, embed=True)
+    mode = url_mode(["serial", "parallel"])
+    adopt_url("step", "step", parse_int, _("“{value}” is not a step number; the run opens at its start."))
+    set_url(scenario=name)
+    st.markdown(f"**{md_safe(_(source.title))}** · {mode_label(mode)}")
+    player(source_document(source, {"kind": "viewer", "mode": mode, "step": int(st.session_state.get("step") or 0)}),
+           key="embed_player")

@@ -13,6 +13,7 @@ import streamlit as st
 
 from simulator.anthropic_model import KEY_ENV, key_in_environment
 from simulator.errors import InputError, ModelError, SimulatorError
+from simulator.i18n import _
 from simulator.inputs import Source, bundled, read_source
 from simulator.live.manager import MANAGER
 from simulator.live.models import anthropic_model, recorded_model
@@ -28,8 +29,11 @@ from simulator.live.settings import (
 from simulator.modes import PARALLEL
 from simulator.scenario import scenario_paths
 
-NO_KEY = (f"No Anthropic API key: type one in the API key field, set {KEY_ENV} before starting the app, or add "
-          f"{KEY_ENV} to the Streamlit secrets; or replay a recording's decisions instead.")
+
+def no_key() -> str:
+    """The line shown when Start has no key to use."""
+    return _("No Anthropic API key: type one in the API key field, set {name} before starting the app, or add "
+             "{name} to the Streamlit secrets; or replay a recording's decisions instead.").format(name=KEY_ENV)
 
 
 def secret(*path: str) -> Any:
@@ -47,16 +51,17 @@ def api_key() -> tuple[str | None, str]:
     """The key to pass to the model (None: the SDK reads the environment) and where it comes from."""
     typed = str(st.session_state.get("live_key") or "").strip()
     if typed:
-        return typed, "typed into this browser session"
+        return typed, _("typed into this browser session")
     stored = secret(KEY_ENV)
     if isinstance(stored, str) and stored.strip():
-        return stored.strip(), "from the Streamlit secrets"
+        return stored.strip(), _("from the Streamlit secrets")
     if key_in_environment():
-        return None, f"from the environment ({KEY_ENV})"
+        return None, _("from the environment ({name})").format(name=KEY_ENV)
     return None, ""
 
 
 def recordings() -> list[str]:
+    """The bundled recordings' names."""
     return [name for name, path in scenario_paths().items() if path.parent.name == "recordings"]
 
 
@@ -66,13 +71,14 @@ def recording_source() -> Source:
     if upload is not None:
         source = read_source(upload.name, upload.getvalue())
         if source.scenario is None:
-            raise InputError(upload.name, "is the trace of one run; a replay needs a recording (or scenario) "
-                                          "with the model's decisions")
+            raise InputError(upload.name, _("is the trace of one run; a replay needs a recording (or scenario) "
+                                            "with the model's decisions"))
         return source
     return bundled(st.session_state.get("live_rec") or recordings()[0])
 
 
 def settings() -> RunSettings:
+    """The run's limits as the widgets set them."""
     ss = st.session_state
     return RunSettings(mode=ss.get("live_mode", PARALLEL),
                           timeout_s=float(ss.get("live_timeout", DEFAULT_TIMEOUT_S)),
@@ -83,6 +89,7 @@ def settings() -> RunSettings:
 
 # ------------------------------------------------------------------------------------ actions
 def start(owner: str) -> None:
+    """Start a live run for this browser session (a refusal becomes the page's one-line message)."""
     ss = st.session_state
     ss.pop("_live_msg", None)
     try:
@@ -90,7 +97,7 @@ def start(owner: str) -> None:
         if ss.get("live_llm", "anthropic") == "anthropic":
             key, where = api_key()
             if not where:
-                raise ModelError(NO_KEY)
+                raise ModelError(no_key())
             model = anthropic_model(ss.get("live_model"), key)
             MANAGER.start(owner, model, str(ss.get("live_prompt") or ""), kind="anthropic",
                              model_label=model.name, settings=run_settings, secrets=[key] if key else None)
@@ -103,12 +110,13 @@ def start(owner: str) -> None:
                              model_label=str(scenario.source.get("model") or "recorded"), settings=run_settings,
                              scenario=scenario, stop_event=stop)
     except LiveRunRefused as exc:
-        ss["_live_msg"] = f"Cannot start: {exc}."
+        ss["_live_msg"] = _("Cannot start: {why}.").format(why=exc)
     except SimulatorError as exc:  # no key, a bad upload...
         ss["_live_msg"] = str(exc)
 
 
 def stop(owner: str) -> None:
+    """End this browser session's run now."""
     MANAGER.stop(owner)
 
 
@@ -125,5 +133,6 @@ def open_in_viewer(view: RunView) -> None:
 
 
 def clear(owner: str) -> None:
+    """Forget this browser session's finished run."""
     MANAGER.forget(owner)
     st.session_state.pop("_live_msg", None)

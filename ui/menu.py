@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: (file stem, title, icon) in menu order; ``/`` forwards to the first one that exists.
 PAGES = (
+    ("start", N_("Start here"), ":material/home:"),
     ("viewer", N_("Step through a run"), ":material/timeline:"),
     ("compare", N_("Serial vs parallel"), ":material/compare_arrows:"),
     ("lessons", N_("Lessons"), ":material/school:"),

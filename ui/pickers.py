@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from simulator.errors import InputError, SimulatorError
+from simulator.i18n import _, language
 from simulator.inputs import Source, bundled, bundled_names, read_source
 from simulator.modes import MODES, PARALLEL
 
@@ -14,7 +15,12 @@ from .text import md_plain, md_safe
 from .url import adopt_url, set_url
 
 DEFAULT_SCENARIO = "tests-and-docs"
-MODE_LABELS = {"parallel": "parallel (s08)", "serial": "serial (s07)"}
+UPLOAD_TYPES = ["json", "jsonl"]
+
+
+def mode_label(mode: str) -> str:
+    """``parallel (s08)`` or ``serial (s07)``, in the page's language."""
+    return {"parallel": _("parallel (s08)"), "serial": _("serial (s07)")}.get(mode, mode)
 
 
 def source_names() -> list[str]:
@@ -26,21 +32,32 @@ def source_names() -> list[str]:
     return names
 
 
-def _title_of(name: str) -> str:
-    try:
-        src = bundled(name)
-    except SimulatorError:
-        return name
-    return f"{src.title}" + ("  · recording" if src.kind == "recording" else "")
+def kind_word(kind: str) -> str:
+    """What a source is, in a word: scenario, recording, trace or session file."""
+    return {"scenario": _("scenario"), "recording": _("recording"), "trace": _("trace"),
+            "session": _("session file")}.get(kind, kind)
 
 
 @st.cache_data(show_spinner=False)
-def _titles() -> dict[str, str]:
-    return {name: _title_of(name) for name in source_names()}
+def _titles(lang: str) -> dict[str, str]:
+    out = {}
+    for name in source_names():
+        try:
+            src = bundled(name)
+        except SimulatorError:
+            out[name] = name
+            continue
+        out[name] = _(src.title) + (" · " + _("recording") if src.kind == "recording" else "")
+    return out
+
+
+def titles() -> dict[str, str]:
+    """Each bundled source's title in the page's language."""
+    return _titles(language())
 
 
 def _opened_source(name: str, uploading: bool, allow_trace: bool, box: Any) -> Source | None:
-    """A session another page put in ``st.session_state["opened_source"]``, until another one is picked."""
+    """A source another page put in ``st.session_state["opened_source"]``, until another one is picked."""
     opened = st.session_state.get("opened_source")
     if not isinstance(opened, Source):
         return None
@@ -53,44 +70,50 @@ def _opened_source(name: str, uploading: bool, allow_trace: bool, box: Any) -> S
         return None
     if opened.scenario is None and not allow_trace:
         return None
-    box.caption(f"Showing the {opened.kind} **{md_safe(opened.title)}** opened from another page. "
-                "Pick a scenario or open a file to leave it.")
+    box.caption(_("Showing the {kind} **{title}** opened from another page. Pick a scenario or open a file to "
+                  "leave it.").format(kind=kind_word(opened.kind), title=md_safe(opened.title)))
     return opened
 
 
-def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
-    """The sidebar's picker: a bundled scenario/recording, or an uploaded file.
+def _upload(upload: Any, allow_trace: bool, box: Any) -> Source | None:
+    """The uploaded file as a source, or None after saying in one line why it cannot be used."""
+    try:
+        chosen = read_source(upload.name, upload.getvalue())
+        if chosen.scenario is None and not allow_trace:
+            raise InputError(upload.name, _("is a trace of one run; this page needs a scenario or recording "
+                                            "to run in both harnesses"))
+    except InputError as exc:
+        st.error(md_plain(str(exc)), icon=":material/error:")
+        return None
+    box.caption(_("Showing the uploaded {kind} **{name}**. Remove the file to go back to the list.").format(
+        kind=kind_word(chosen.kind), name=md_safe(upload.name)))
+    return chosen
 
-    A bad upload shows one line naming the file and the problem, and the
-    previous one stays on screen.
+
+def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
+    """The sidebar's picker: a bundled scenario or recording, or an uploaded file.
+
+    A bad upload shows one line naming the file and the problem, and the previous
+    source stays on screen; a ``?scenario=`` that names nothing bundled says so.
     """
     names = source_names()
-    titles = _titles()
-    adopt_url("scenario", "scenario", lambda raw: raw if raw in names else None)
+    all_titles = titles()
+    adopt_url("scenario", "scenario", lambda raw: raw if raw in names else None,
+              _("There is no bundled scenario called “{value}”; the first one is shown instead."))
     if st.session_state.get("scenario") not in names:
         st.session_state["scenario"] = st.session_state.get("_scenario", DEFAULT_SCENARIO)
     box = st.sidebar if sidebar else st.container()
-    box.header("Session")
-    name = box.selectbox("Scenario or recording", names, key="scenario", format_func=lambda n: titles.get(n, n),
-                         help="Bundled sessions. The title says what happens; recordings are real runs.")
+    box.header(_("What to show"))
+    name = box.selectbox(_("Scenario or recording"), names, key="scenario", format_func=lambda n: all_titles.get(n, n),
+                         help=_("Bundled runs. The title says what happens; recordings are real runs."))
     st.session_state["_scenario"] = name
-    upload = box.file_uploader("…or open a file (scenario, recording or trace)", type=["json"], key="upload",
-                               help="A JSON file saved by this app, the CLI or a live run.")
+    upload = box.file_uploader(_("…or open a file (scenario, recording, trace, session file or Claude Code transcript)"), type=UPLOAD_TYPES,
+                               key="upload", help=_("A JSON file saved by this app, the command line or a live run, or a Claude Code session (.jsonl)."))
     chosen: Source | None = _opened_source(name, upload is not None, allow_trace, box)
     if upload is not None:
-        try:
-            chosen = read_source(upload.name, upload.getvalue())
-            if chosen.scenario is None and not allow_trace:
-                raise InputError(upload.name, "is a trace of one run; this page needs a scenario or recording "
-                                              "to run in both harnesses")
-        except InputError as exc:
-            st.error(md_plain(str(exc)), icon=":material/error:")
-            chosen = st.session_state.get("_last_source") or None
-            if chosen is not None and chosen.scenario is None and not allow_trace:
-                chosen = None
-        else:
-            box.caption(f"Showing the uploaded {chosen.kind} **{md_safe(upload.name)}**. "
-                        "Remove the file to go back to the list.")
+        chosen = _upload(upload, allow_trace, box) or st.session_state.get("_last_source")
+        if chosen is not None and chosen.scenario is None and not allow_trace:
+            chosen = None
     if chosen is None:
         try:
             chosen = bundled(name)
@@ -102,24 +125,21 @@ def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
     return chosen
 
 
-def choose_mode(source: Source, *, sidebar: bool = True) -> str:
-    """The harness (serial or parallel); fixed to the recorded mode for a trace (or a session file's only run)."""
-    adopt_url("mode", "mode", lambda raw: raw if raw in MODES else None)
-    if st.session_state.get("mode") not in MODES:
-        st.session_state["mode"] = st.session_state.get("_mode", PARALLEL)
-    box = st.sidebar if sidebar else st.container()
-    choices = list(MODES) if source.scenario is not None else [m for m in MODES if m in source.runs]
-    if source.trace is not None or (source.scenario is None and len(choices) < 2):
-        trace = source.trace if source.trace is not None else next(iter(source.runs.values()))
-        mode = str(trace.meta.get("mode", PARALLEL))
-        box.caption(f"Harness: **{MODE_LABELS.get(mode, md_safe(mode))}** (a trace is shown as it was recorded).")
-        set_url(mode=None)
-        return mode
-    if st.session_state["mode"] not in choices:
-        st.session_state["mode"] = choices[-1]
-    mode = box.radio("Harness", choices, key="mode", format_func=MODE_LABELS.get, horizontal=True,
-                     help="serial (s07): every command blocks the loop. parallel (s08): slow commands go to "
-                          "background threads and their results come back through the queue.")
-    st.session_state["_mode"] = mode
-    set_url(mode=mode)
+def available_modes(source: Source) -> list[str]:
+    """The harnesses a source can be shown in: both for a scenario, the recorded ones for traces."""
+    if source.scenario is not None:
+        return list(MODES)
+    if source.trace is not None:
+        return [str(source.trace.meta.get("mode") or PARALLEL)]
+    return [m for m in MODES if m in source.runs] or list(source.runs)
+
+
+def url_mode(modes: list[str]) -> str:
+    """The harness ``?mode=`` asks for (kept for this browser session), among ``modes``; parallel by default."""
+    adopt_url("mode", "mode", lambda raw: raw if raw in MODES else None,
+              _("“{value}” is not a harness; use serial or parallel."))
+    mode = st.session_state.get("mode")
+    if mode not in modes:
+        mode = PARALLEL if PARALLEL in modes else modes[-1]
+    st.session_state["mode"] = mode
     return mode

@@ -24,7 +24,12 @@ def require_entrypoint() -> None:
         st.rerun()
 
 
+#: Less empty space above each page's title, so the first screen shows more of what matters.
+PAGE_STYLE = "<style>.stMainBlockContainer { padding-top: 2.2rem; }</style>"
+
+
 def start_page() -> str:
     """What every page does first: run under the app's navigation, and speak the reader's language (returned)."""
     require_entrypoint()
+    st.html(PAGE_STYLE)
     return page_language()

@@ -12,17 +12,22 @@ from typing import Any
 
 import streamlit as st
 
+from simulator.text import one_line
+
+from .text import md_plain
+
 
 def url_get(name: str) -> str | None:
     value = st.query_params.get(name)
     return value if value not in (None, "") else None
 
 
-def adopt_url(param: str, key: str, parse: Callable[[str], Any]) -> bool:
+def adopt_url(param: str, key: str, parse: Callable[[str], Any], complaint: str | None = None) -> bool:
     """Copy ``?param=`` into ``st.session_state[key]`` when the URL carries a value this app did not write.
 
     That is a first visit, a shared link or a link from another page. ``parse``
-    returns None for a value that cannot be used (which is then ignored).
+    returns None for a value that cannot be used: it is then ignored, and with a
+    ``complaint`` (a sentence with ``{value}``) the page says so in one line.
     Returns True if the value was adopted.
     """
     raw = url_get(param)
@@ -32,6 +37,8 @@ def adopt_url(param: str, key: str, parse: Callable[[str], Any]) -> bool:
     written[param] = raw
     value = parse(raw)
     if value is None:
+        if complaint:
+            st.warning(md_plain(complaint.format(value=one_line(raw, 60))), icon=":material/link_off:")
         return False
     st.session_state[key] = value
     return True

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from simulator.errors import InputError
+from simulator.i18n import _
 from simulator.inputs import Source
 from simulator.whatif import (
     DRAIN_POLICY_WORDS,
@@ -78,17 +79,17 @@ def whatif_panel(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
             state["values"] = current_values(apply_changes(data, decode_changes(raw)))
             _wi_forget_widgets()
         except InputError as exc:
-            st.error(md_plain(f"{exc} (the link's changes were ignored)"), icon=":material/error:")
+            st.error(md_plain(_("{error} (the link's changes were ignored)").format(error=exc)), icon=":material/error:")
     values = state["values"]
     commands = state["commands"]
 
     box = st.sidebar
-    box.header("What if…")
-    box.caption("Change the scenario and both runs are played again at once (on the virtual clock).")
+    box.header(_("What if…"))
+    box.caption(_("Change the scenario and both runs are played again at once (on the virtual clock)."))
     if commands:
         if st.session_state.get("wi_cmd", 0) >= len(commands):
             st.session_state["wi_cmd"] = 0
-        idx = box.selectbox("Command", range(len(commands)), key="wi_cmd",
+        idx = box.selectbox(_("Command"), range(len(commands)), key="wi_cmd",
                             format_func=lambda i: commands[i][:60],
                             on_change=_wi_forget_widgets, args=("wi_dur", "wi_exit", "wi_out"))
         now = values["commands"][commands[idx]]
@@ -96,35 +97,35 @@ def whatif_panel(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
                            ("wi_out", now["output_bytes"])):
             st.session_state.setdefault(key, value)
         c1, c2 = box.columns(2)
-        c1.number_input("Duration (s)", min_value=0.0, max_value=86400.0, step=5.0, format="%.1f", key="wi_dur",
+        c1.number_input(_("Duration (s)"), min_value=0.0, max_value=86400.0, step=5.0, format="%.1f", key="wi_dur",
                         on_change=_wi_store, args=("wi_dur",))
-        c2.number_input("Exit code", min_value=-255, max_value=255, step=1, key="wi_exit",
+        c2.number_input(_("Exit code"), min_value=-255, max_value=255, step=1, key="wi_exit",
                         on_change=_wi_store, args=("wi_exit",))
-        box.number_input("Output size (bytes)", min_value=0, max_value=1_000_000_000, step=1000, key="wi_out",
+        box.number_input(_("Output size (bytes)"), min_value=0, max_value=1_000_000_000, step=1000, key="wi_out",
                          on_change=_wi_store, args=("wi_out",))
     settings = values["settings"]
     st.session_state.setdefault("wi_latency", float(settings["model_latency_s"]))
     st.session_state.setdefault("wi_conc", int(settings["max_concurrent"] or 0))
     st.session_state.setdefault("wi_policy", settings["drain_policy"])
     c1, c2 = box.columns(2)
-    c1.number_input("Model latency (s)", min_value=0.0, max_value=3600.0, step=0.1, format="%.1f", key="wi_latency",
+    c1.number_input(_("Model latency (s)"), min_value=0.0, max_value=3600.0, step=0.1, format="%.1f", key="wi_latency",
                     on_change=_wi_store, args=("wi_latency",),
-                    help="How long each model call takes (turns that set their own latency keep it).")
-    c2.number_input("Concurrency limit", min_value=0, max_value=64, step=1, key="wi_conc",
-                    on_change=_wi_store, args=("wi_conc",), help="How many background tasks may run at once; 0 = no limit.")
-    box.radio("Drain the queue…", list(DRAIN_POLICY_WORDS), key="wi_policy", format_func=DRAIN_POLICY_WORDS.get,
+                    help=_("How long each model call takes (turns that set their own latency keep it)."))
+    c2.number_input(_("Tasks at once"), min_value=0, max_value=64, step=1, key="wi_conc",
+                    on_change=_wi_store, args=("wi_conc",), help=_("How many background tasks may run at once; 0 means no limit."))
+    box.radio(_("Drain the queue…"), list(DRAIN_POLICY_WORDS), key="wi_policy", format_func=lambda k: _(DRAIN_POLICY_WORDS[k]),
               on_change=_wi_store, args=("wi_policy",))
     changes = diff(data, values)
     set_url(changes=encode_changes(changes) or None)
     if changes:
-        box.markdown("**Changed:**\n" + "\n".join(f"- {md_safe(line)}" for line in describe(data, changes)))
-        box.button("Reset all changes", icon=":material/restart_alt:", on_click=_wi_reset, args=(data,),
+        box.markdown("**" + _("Changed:") + "**\n" + "\n".join(f"- {md_safe(line)}" for line in describe(data, changes)))
+        box.button(_("Reset all changes"), icon=":material/restart_alt:", on_click=_wi_reset, args=(data,),
                    key="wi_reset")
     else:
-        box.caption("No change yet: this is the scenario as written.")
+        box.caption(_("No change yet: this is the scenario as written."))
     doc = whatif_document(data, changes)
-    box.download_button("Download this scenario (JSON)", json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+    box.download_button(_("Download this scenario (JSON)"), json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
                         file_name=f"{doc.get('name', 'scenario')}.json", mime="application/json",
                         icon=":material/download:", key="wi_download",
-                        help="Open it again with the file picker above, on this page or the viewer.")
+                        help=_("Open it again with the file picker above, on this page or the viewer."))
     return apply_changes(data, changes), changes

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
+from simulator.i18n import N_, _, ngettext
 from simulator.metrics import metrics
 from simulator.spans import spans
 from simulator.text import one_line
@@ -16,14 +17,16 @@ from simulator.trace import Trace
 
 #: (key, label, unit) of the figures shown side by side.
 ROWS = (
-    ("wall_s", "total time", "s"),
-    ("main_busy_s", "main busy (model, quick tools)", "s"),
-    ("main_blocked_s", "main blocked by a command", "s"),
-    ("main_idle_s", "main idle (waiting)", "s"),
-    ("utilisation", "utilisation (busy / total)", "%"),
-    ("llm_calls", "model calls", ""),
-    ("tool_calls", "tool calls", ""),
-    ("delivery_delay_max_s", "longest finish -> drain", "s"),
+    ("wall_s", N_("whole run"), "s"),
+    ("main_busy_s", N_("main thread busy (model calls, quick tools)"), "s"),
+    ("main_blocked_s", N_("main thread blocked by a command"), "s"),
+    ("main_idle_s", N_("main thread idle (free)"), "s"),
+    ("utilisation", N_("busy share of the run"), "%"),
+    ("llm_calls", N_("model calls"), ""),
+    ("tool_calls", N_("tool calls"), ""),
+    ("input_tokens", N_("input tokens"), ""),
+    ("output_tokens", N_("output tokens"), ""),
+    ("delivery_delay_max_s", N_("longest wait from finish to drain"), "s"),
 )
 
 
@@ -35,29 +38,55 @@ def step_at_time(trace: Trace, t: float) -> int:
 
 def _fmt(value: Any, unit: str) -> str:
     if value is None:
-        return "-"
+        return "—"
     if unit == "%":
         return f"{value * 100:.0f} %"
     if unit == "s":
-        return f"{value:.1f} s"
-    return f"{value}"
+        return _("{t} s").format(t=f"{value:.1f}")
+    return f"{value:,}" if isinstance(value, int) else f"{value}"
 
 
 def _fmt_diff(a: Any, b: Any, unit: str) -> str:
     if a is None or b is None:
-        return "-"
+        return "—"
     d = b - a
     if unit == "%":
-        return f"{d * 100:+.0f} pts"
+        return _("{n} points").format(n=f"{d * 100:+.0f}")
     if unit == "s":
-        return "0.0 s" if abs(d) < 0.05 else f"{d:+.1f} s"
-    return "0" if d == 0 else f"{d:+d}"
+        return _("{t} s").format(t="0.0" if abs(d) < 0.05 else f"{d:+.1f}")
+    return "0" if d == 0 else f"{d:+,}"
 
 
-def metric_rows(serial: dict[str, Any], parallel: dict[str, Any]) -> list[dict[str, str]]:
-    """Rows ``{figure, serial, parallel, difference}`` as text (difference = parallel - serial)."""
-    return [{"figure": label, "serial": _fmt(serial.get(key), unit), "parallel": _fmt(parallel.get(key), unit),
-             "difference": _fmt_diff(serial.get(key), parallel.get(key), unit)} for key, label, unit in ROWS]
+def _cell(value: Any, before: Any, unit: str) -> str:
+    """A figure, or ``before → after`` when a What-if change moved it."""
+    now = _fmt(value, unit)
+    if before is None or _fmt(before, unit) == now:
+        return now
+    return f"{_fmt(before, unit)} → {now}"
+
+
+def metric_rows(serial: dict[str, Any], parallel: dict[str, Any],
+                before: tuple[dict[str, Any], dict[str, Any]] | None = None) -> list[dict[str, str]]:
+    """Rows ``{figure, serial, parallel, difference}`` as text (difference = parallel − serial).
+
+    With ``before`` (the metrics of the scenario as written), a figure a change moved reads ``before → after``.
+    Figures a run does not have (tokens of a run without usage) are left out.
+    """
+    s0, p0 = before if before else ({}, {})
+    rows = []
+    for key, label, unit in ROWS:
+        if serial.get(key) is None and parallel.get(key) is None:
+            continue
+        rows.append({"figure": _(label), "serial": _cell(serial.get(key), s0.get(key), unit),
+                     "parallel": _cell(parallel.get(key), p0.get(key), unit),
+                     "difference": _fmt_diff(serial.get(key), parallel.get(key), unit)})
+    return rows
+
+
+def column_names() -> dict[str, str]:
+    """The figures table's column titles, in the reader's language."""
+    return {"figure": _("figure"), "serial": _("serial (s07)"), "parallel": _("parallel (s08)"),
+            "difference": _("parallel − serial")}
 
 
 def delay_rows(trace: Trace) -> list[dict[str, Any]]:
@@ -67,14 +96,14 @@ def delay_rows(trace: Trace) -> list[dict[str, Any]]:
     finished = {ev["task_id"]: ev["t"] for ev in trace.events if ev["kind"] == "finish"}
     rows = []
     for task_id, delay in m["delivery_delays"].items():
-        rows.append({"task": task_id, "command": one_line(cmd.get(task_id, ""), 50),
-                     "finished (s)": round(finished.get(task_id, 0.0), 3),
-                     "delivered (s)": round(finished.get(task_id, 0.0) + delay, 3), "wait (s)": round(delay, 3)})
+        rows.append({_("task"): task_id, _("command"): one_line(cmd.get(task_id, ""), 50),
+                     _("finished (s)"): round(finished.get(task_id, 0.0), 3),
+                     _("delivered (s)"): round(finished.get(task_id, 0.0) + delay, 3), _("wait (s)"): round(delay, 3)})
     return rows
 
 
 def _secs(x: float) -> str:
-    return f"{x:.1f} s"
+    return _("{t} s").format(t=f"{x:.1f}")
 
 
 def _longest_task(trace: Trace) -> tuple[str, float] | None:
@@ -121,60 +150,61 @@ def verdict(data: dict[str, Any], serial_trace: Trace, parallel_trace: Trace,
     ws, wp = s["wall_s"], p["wall_s"]
     d = ws - wp
     if abs(d) < max(1.0, 0.05 * max(ws, wp)):
-        out.append(f"Both harnesses take about the same time: {_secs(ws)} in serial, {_secs(wp)} in parallel.")
+        out.append(_("Both harnesses take about the same time: {ws} in serial, {wp} in parallel.").format(
+            ws=_secs(ws), wp=_secs(wp)))
     elif d > 0:
-        out.append(f"Parallel finishes {_secs(d)} sooner: {_secs(wp)} against {_secs(ws)} in serial "
-                   f"({d / ws * 100:.0f} % less).")
+        out.append(_("Parallel finishes {d} sooner: {wp} against {ws} in serial ({pct} % less).").format(
+            d=_secs(d), wp=_secs(wp), ws=_secs(ws), pct=f"{d / ws * 100:.0f}"))
     else:
-        out.append(f"Here parallel is {_secs(-d)} slower: {_secs(wp)} against {_secs(ws)} in serial.")
+        out.append(_("Here parallel is {d} slower: {wp} against {ws} in serial.").format(
+            d=_secs(-d), wp=_secs(wp), ws=_secs(ws)))
     longest = _longest_task(parallel_trace)
-    if longest and longest[1] > 0:
-        cmd, dur = longest
-        if wp <= dur * 1.15:
-            out.append(f"The parallel run is close to the {dur:.0f} s of its longest command (`{one_line(cmd, 40)}`): "
-                       "no harness can finish before that command does.")
+    if longest and longest[1] > 0 and wp <= longest[1] * 1.15:
+        out.append(_("The parallel run is close to the {dur} s of its longest command (`{cmd}`): no harness can "
+                     "finish before that command does.").format(dur=f"{longest[1]:.0f}", cmd=one_line(longest[0], 40)))
     bs, bp = s["main_blocked_s"], p["main_blocked_s"]
     if bs > 0 or bp > 0:
         first_block, work = _free_work(parallel_trace)
-        line = f"In serial the main thread is blocked for {_secs(bs)} of {_secs(ws)}"
-        if bp <= 0:
-            line += "; in parallel it is never blocked"
-        else:
-            line += f"; in parallel for {_secs(bp)}"
-        out.append(line + ".")
+        out.append(_("In serial the main thread is blocked for {bs} of {ws}; in parallel it is never blocked.").format(
+            bs=_secs(bs), ws=_secs(ws)) if bp <= 0 else
+            _("In serial the main thread is blocked for {bs} of {ws}; in parallel for {bp}.").format(
+                bs=_secs(bs), ws=_secs(ws), bp=_secs(bp)))
+        names = ", ".join(dict.fromkeys(one_line(w, 40) for w in work))
         if p["tasks"] and first_block is not None and first_block > 1.0:
-            sentence = f"In parallel the main thread is not blocked during the first {first_block:.0f} s"
-            if work:
-                names = ", ".join(dict.fromkeys(one_line(w, 40) for w in work))
-                sentence += f": while the background tasks run it does other work ({names})"
-            out.append(sentence + ".")
+            out.append(_("In parallel the main thread is not blocked during the first {t} s: while the background "
+                         "tasks run it does other work ({names}).").format(t=f"{first_block:.0f}", names=names)
+                       if work else _("In parallel the main thread is not blocked during the first {t} s.").format(
+                           t=f"{first_block:.0f}"))
         elif p["tasks"] and first_block is None and work:
-            names = ", ".join(dict.fromkeys(one_line(w, 40) for w in work))
-            out.append(f"While the background tasks run, the parallel main thread does other work ({names}) "
-                       "instead of waiting.")
+            out.append(_("While the background tasks run, the parallel main thread does other work ({names}) instead "
+                         "of waiting.").format(names=names))
     if hint:
-        queued = queued_seconds(parallel_trace)
+        line = ngettext("The background pool allows {n} task at a time, so a task waited up to {q} for a free slot.",
+                        "The background pool allows {n} tasks at a time, so a task waited up to {q} for a free slot.",
+                        hint["limit"]).format(n=hint["limit"], q=_secs(queued_seconds(parallel_trace)))
         gain = wp - hint["wall_s"]
-        line = (f"The worker pool allows {hint['limit']} task{'s' if hint['limit'] != 1 else ''} at a time "
-                f"(max_concurrent = {hint['limit']}), so a background task waited up to {_secs(queued)} for a free slot.")
         if gain > 0.05:
-            line += (f" With max_concurrent = {hint['new_limit']} the parallel run would take {_secs(hint['wall_s'])} "
-                     f"({_secs(gain)} less): try it in What-if.")
+            line += " " + _("With {n} at a time the parallel run would take {t} ({gain} less): try it in What-if.").format(
+                n=hint["new_limit"], t=_secs(hint["wall_s"]), gain=_secs(gain))
         out.append(line)
     if p["llm_calls"] != s["llm_calls"]:
         extra = p["llm_calls"] - s["llm_calls"]
-        out.append(f"Parallel makes {p['llm_calls']} model calls, serial {s['llm_calls']}: "
-                   + (f"{extra} more, because the model ends its turn while tasks run and is called again "
-                      "when their results arrive." if extra > 0 else f"{-extra} fewer."))
-    if p["delivery_delays"]:
-        late = {k: v for k, v in p["delivery_delays"].items() if v > 0.05}
-        if late:
-            worst = max(late, key=late.get)
-            cmd = next((lane.get("command", "") for lane in parallel_trace.lanes if lane["id"] == f"bg:{worst}"), "")
-            out.append(f"{len(late)} result{'s' if len(late) != 1 else ''} had to wait in the queue: "
-                       f"`{one_line(cmd, 40)}` finished {_secs(late[worst])} before the next drain delivered it, "
-                       "because the loop only drains before a model call.")
-        else:
-            out.append("Every background result reached the model the moment it finished: "
-                       "the loop was waiting for it, so the drain came at once.")
+        out.append(ngettext("Parallel makes {p} model calls, serial {s}: {n} more, because the model ends its turn "
+                            "while tasks run and is called again when their results arrive.",
+                            "Parallel makes {p} model calls, serial {s}: {n} more, because the model ends its turn "
+                            "while tasks run and is called again when their results arrive.", extra).format(
+            p=p["llm_calls"], s=s["llm_calls"], n=extra) if extra > 0 else
+            _("Parallel makes {p} model calls, serial {s}: {n} fewer.").format(p=p["llm_calls"], s=s["llm_calls"], n=-extra))
+    late = {k: v for k, v in p["delivery_delays"].items() if v > 0.05}
+    if late:
+        worst = max(late, key=late.get)
+        cmd = next((lane.get("command", "") for lane in parallel_trace.lanes if lane["id"] == f"bg:{worst}"), "")
+        out.append(ngettext("{n} result had to wait in the queue: `{cmd}` finished {t} before the next drain delivered "
+                            "it, because the loop only drains before a model call.",
+                            "{n} results had to wait in the queue: `{cmd}` finished {t} before the next drain "
+                            "delivered it, because the loop only drains before a model call.", len(late)).format(
+            n=len(late), cmd=one_line(cmd, 40), t=_secs(late[worst])))
+    elif p["delivery_delays"]:
+        out.append(_("Every background result reached the model the moment it finished: the loop was idle, waiting "
+                     "for it, so the drain came at once."))
     return out

@@ -6,7 +6,7 @@ import json
 import re
 
 from app_downloads import buttons_by_label, capture_downloads
-from apptest_pages import APP, open_script, page_path, plain, qp
+from apptest_pages import APP, open_script, page_path, plain, player_doc, qp
 from streamlit.testing.v1 import AppTest
 
 from exports.chrome import chrome_trace_json
@@ -28,7 +28,8 @@ def verdict(at: AppTest) -> str:
 
 def figures(at: AppTest) -> dict[str, dict]:
     rows = at.dataframe[0].value
-    return {r["figure"]: r for r in rows.to_dict("records")}
+    cols = {"figure": "figure", "serial (s07)": "serial", "parallel (s08)": "parallel", "parallel − serial": "difference"}
+    return {r["figure"]: {cols[k]: v for k, v in r.items()} for r in rows.to_dict("records")}
 
 
 def test_the_page_opens_from_the_app_menu():
@@ -37,35 +38,36 @@ def test_the_page_opens_from_the_app_menu():
     at.switch_page("pages/compare.py").run()
     assert not at.exception
     assert at.title[0].value == "Serial vs parallel"
-    assert len(at.get("vega_lite_chart")) == 3  # two timelines and the legend
+    doc = player_doc(at)
+    assert doc["view"]["kind"] == "compare" and set(doc["runs"]) == {"serial", "parallel"}
 
 
 def test_tests_and_docs_figures_and_verdict():
     at = open_page()
     rows = figures(at)
-    assert rows["total time"]["serial"] == "62.0 s" and rows["total time"]["parallel"] == "61.2 s"
-    assert rows["main blocked by a command"]["serial"] == "60.0 s"
+    assert rows["whole run"]["serial"] == "62.0 s" and rows["whole run"]["parallel"] == "61.2 s"
+    assert rows["main thread blocked by a command"]["serial"] == "60.0 s"
     text = verdict(at)
     assert "62.0 s in serial, 61.2 s in parallel" in text
     assert "60 s of its longest command" in text
 
 
 def test_multi_agent_verdict_and_the_concurrency_hint():
-    at = open_page(scenario="multi-agent-one-slot")
+    at = open_page(scenario="multi-agent")
     text = verdict(at)
     assert "83.4 s in serial, 81.8 s in parallel" in text
     assert "not blocked during the first 51 s" in text
-    assert "max_concurrent = 2 the parallel run would take 61.8 s (20.0 s less)" in text
+    assert "With 2 at a time the parallel run would take 61.8 s (20.0 s less)" in text
 
 
 def test_what_if_concurrency_two_changes_both_figures_and_the_url():
-    at = open_page(scenario="multi-agent-one-slot")
+    at = open_page(scenario="multi-agent")
     at.number_input(key="wi_conc").set_value(2).run()
     assert not at.exception
-    assert figures(at)["total time"]["parallel"] == "61.8 s"
-    assert figures(at)["total time"]["serial"] == "83.4 s"
+    assert figures(at)["whole run"]["parallel"] == "81.8 s → 61.8 s"  # before → after the change
+    assert figures(at)["whole run"]["serial"] == "83.4 s"
     assert decode_changes(qp(at, "changes")) == {"settings": {"max_concurrent": 2}}
-    assert any("concurrency limit" in m.value for m in at.sidebar.markdown)
+    assert any("tasks at once" in m.value for m in at.sidebar.markdown)
 
 
 def test_what_if_duration_of_a_command():
@@ -73,13 +75,13 @@ def test_what_if_duration_of_a_command():
     assert at.selectbox(key="wi_cmd").value == 0
     at.number_input(key="wi_dur").set_value(20.0).run()
     rows = figures(at)
-    assert rows["total time"]["serial"] == "22.0 s" and rows["total time"]["parallel"] == "21.2 s"
+    assert rows["whole run"]["serial"] == "62.0 s → 22.0 s" and rows["whole run"]["parallel"] == "61.2 s → 21.2 s"
     assert "20 s of its longest command" in verdict(at)
     assert decode_changes(qp(at, "changes")) == {"commands": {"pytest tests/ -v": {"duration_s": 20.0}}}
 
 
 def test_changes_for_one_command_survive_picking_another():
-    at = open_page(scenario="multi-agent-one-slot")
+    at = open_page(scenario="multi-agent")
     at.number_input(key="wi_dur").set_value(10.0).run()
     at.selectbox(key="wi_cmd").set_value(1).run()
     assert at.number_input(key="wi_dur").value == 20.0  # the second command's own duration
@@ -99,39 +101,38 @@ def test_drain_policy_and_latency_widgets():
 
 def test_a_link_with_changes_restores_them_and_reset_clears_them():
     changes = encode_changes({"settings": {"max_concurrent": 2}})
-    at = open_page(scenario="multi-agent-one-slot", changes=changes, t="40")
+    at = open_page(scenario="multi-agent", changes=changes, t="40")
     assert at.number_input(key="wi_conc").value == 2
-    assert figures(at)["total time"]["parallel"] == "61.8 s"
-    assert at.slider(key="t").value == 40.0
+    assert figures(at)["whole run"]["parallel"] == "81.8 s → 61.8 s"
+    assert player_doc(at)["view"]["t"] == 40.0
     at.button(key="wi_reset").click().run()
     assert at.number_input(key="wi_conc").value == 1
     assert qp(at, "changes") is None
-    assert figures(at)["total time"]["parallel"] == "81.8 s"
+    assert figures(at)["whole run"]["parallel"] == "81.8 s"
 
 
 def test_bad_changes_in_the_url_are_one_line_and_ignored():
-    at = open_page(scenario="multi-agent-one-slot", changes="not-base64!")
+    at = open_page(scenario="multi-agent", changes="not-base64!")
     assert len(at.error) == 1 and at.error[0].value.startswith("?changes=: ")
-    assert figures(at)["total time"]["parallel"] == "81.8 s"
+    assert figures(at)["whole run"]["parallel"] == "81.8 s"
     bad = encode_changes({"commands": {"rm -rf /": {"duration_s": 1}}})
-    at = open_page(scenario="multi-agent-one-slot", changes=bad)
+    at = open_page(scenario="multi-agent", changes=bad)
     assert "has no command" in at.error[0].value
 
 
-def test_the_time_slider_moves_both_cursors_and_the_at_panel():
-    at = open_page(scenario="tests-and-docs")
-    at.slider(key="t").set_value(30.0).run()
-    assert qp(at, "t") == "30"
-    text = plain("\n".join(m.value for m in at.markdown))
-    assert "At t = 30.0 s" in text
-    assert "**Serial** · main thread blocked" in text and "**Parallel** · main thread idle" in text
+def test_the_player_gets_both_runs_on_one_time_axis_from_the_link():
+    doc = player_doc(open_page(scenario="tests-and-docs", t="30"))
+    assert doc["view"] == {"kind": "compare", "t": 30.0}
+    serial, parallel = doc["runs"]["serial"], doc["runs"]["parallel"]
+    assert serial["duration"] == 62.0 and parallel["duration"] == 61.2
+    assert [lane["name"] for lane in serial["lanes"]] == ["main thread"]
 
 
 def test_the_download_follows_the_changes(monkeypatch):
     read = capture_downloads(monkeypatch)
-    at = open_page(scenario="multi-agent-one-slot")
+    at = open_page(scenario="multi-agent")
     before = read(buttons_by_label(at)["Download this scenario (JSON)"])
-    assert before.name == "multi-agent-one-slot.json"
+    assert before.name == "multi-agent.json"
     assert json.loads(before.data)["settings"]["max_concurrent"] == 1
     at.number_input(key="wi_conc").set_value(2).run()
     after = read(buttons_by_label(at)["Download this scenario (JSON)"])
@@ -140,14 +141,13 @@ def test_the_download_follows_the_changes(monkeypatch):
 
 def test_the_export_menu_gives_both_runs_for_perfetto_one_picture_and_the_session(monkeypatch):
     read = capture_downloads(monkeypatch)
-    at = open_page(scenario="multi-agent-one-slot")
+    at = open_page(scenario="multi-agent")
     buttons = buttons_by_label(at)
-    assert {"Perfetto trace (JSON)", "Timeline image (SVG)", "Session (JSON)"} <= set(buttons)
-    assert any("ui.perfetto.dev" in c.value for c in at.caption)
-    runs = {m: run_scenario(load_scenario("multi-agent-one-slot"), m) for m in ("serial", "parallel")}
+    assert {"Perfetto trace (JSON)", "Timeline image (SVG)", "Session file (JSON)"} <= set(buttons)
+    runs = {m: run_scenario(load_scenario("multi-agent"), m) for m in ("serial", "parallel")}
 
     perfetto = read(buttons["Perfetto trace (JSON)"])
-    assert perfetto.name == "multi-agent-one-slot.perfetto.json"
+    assert perfetto.name == "multi-agent.perfetto.json"
     doc = json.loads(perfetto.data)
     assert doc["traceEvents"] and doc["otherData"]["modes"] == "serial, parallel"
     assert perfetto.data.decode() == chrome_trace_json(runs)
@@ -155,33 +155,33 @@ def test_the_export_menu_gives_both_runs_for_perfetto_one_picture_and_the_sessio
     assert len(processes) == 2
 
     svg = read(buttons["Timeline image (SVG)"])
-    assert svg.name == "multi-agent-one-slot-serial-vs-parallel.svg" and svg.data.startswith(b"<svg")
+    assert svg.name == "multi-agent.svg" and svg.data.startswith(b"<svg")
     assert b"83.4 s" in svg.data and b"81.8 s" in svg.data  # both runs, with their times
 
-    session = read(buttons["Session (JSON)"])
-    assert session.name == "multi-agent-one-slot.session.json"
+    session = read(buttons["Session file (JSON)"])
+    assert session.name == "multi-agent.session.json"
     scenario, traces = session_from_dict(json.loads(session.data), "session")
-    assert scenario is not None and scenario.name == "multi-agent-one-slot" and set(traces) == {"serial", "parallel"}
+    assert scenario is not None and scenario.name == "multi-agent" and set(traces) == {"serial", "parallel"}
 
 
 def test_the_exports_follow_the_what_if_changes(monkeypatch):
     read = capture_downloads(monkeypatch)
-    at = open_page(scenario="multi-agent-one-slot")
+    at = open_page(scenario="multi-agent")
     at.number_input(key="wi_conc").set_value(2).run()
     buttons = buttons_by_label(at)
-    session = read(buttons["Session (JSON)"])
-    assert session.name == "multi-agent-one-slot-whatif.session.json"
+    session = read(buttons["Session file (JSON)"])
+    assert session.name == "multi-agent-whatif.session.json"
     data = json.loads(session.data)
     assert data["scenario"]["settings"]["max_concurrent"] == 2
     assert data["metrics"]["parallel"]["wall_s"] == 61.8
     scenario_from_dict(data["scenario"], "session")  # the changed scenario loads again
-    assert read(buttons["Perfetto trace (JSON)"]).name == "multi-agent-one-slot-whatif.perfetto.json"
+    assert read(buttons["Perfetto trace (JSON)"]).name == "multi-agent-whatif.perfetto.json"
     assert b"61.8 s" in read(buttons["Timeline image (SVG)"]).data
 
 
 def test_a_trace_upload_is_refused_with_one_line():
     trace = run_scenario(load_scenario("timeout"), "serial")
-    at = open_page(scenario="multi-agent-one-slot")
+    at = open_page(scenario="multi-agent")
     at.file_uploader(key="upload").set_value(("run.json", trace.to_json().encode(), "application/json")).run()
     assert not at.exception
     assert at.error[0].value.startswith("run.json: is a trace of one run")
@@ -189,16 +189,16 @@ def test_a_trace_upload_is_refused_with_one_line():
 
 
 def test_an_uploaded_scenario_is_compared():
-    data = load_scenario("multi-agent-one-slot").to_dict()
+    data = load_scenario("multi-agent").to_dict()
     data["settings"]["max_concurrent"] = 2
     data["name"] = "two-slots"
     at = open_page()
     at.file_uploader(key="upload").set_value(("two.json", json.dumps(data).encode(), "application/json")).run()
-    assert figures(at)["total time"]["parallel"] == "61.8 s"
+    assert figures(at)["whole run"]["parallel"] == "61.8 s"
 
 
 def test_an_uploaded_title_and_name_are_shown_literally():
-    data = load_scenario("multi-agent-one-slot").to_dict()
+    data = load_scenario("multi-agent").to_dict()
     data["name"], data["title"] = "[click](https://example.com)", "**Mine** ![x](https://example.com/x.png)"
     at = open_page()
     at.file_uploader(key="upload").set_value(("mine.json", json.dumps(data).encode(), "application/json")).run()

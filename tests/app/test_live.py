@@ -149,8 +149,8 @@ def test_a_mocked_model_runs_real_commands_and_the_run_can_be_downloaded_and_ope
     assert at.title[0].value == rec.title  # the viewer, stepping through the run just made
     assert "opened from another page" in all_text(at)
     at.switch_page("pages/viewer.py")  # AppTest would otherwise go on asking for the page it was sent to
-    at.button(key="btn_last").click().run()
-    assert at.title[0].value == rec.title and at.slider(key="step").value > 0
+    at.run()
+    assert at.title[0].value == rec.title
     at.selectbox(key="scenario").set_value("multi-agent").run()  # picking a scenario leaves it
     assert at.title[0].value != rec.title and "opened from another page" not in all_text(at)
 

@@ -107,7 +107,7 @@ def product_modules() -> list[str]:
 def test_the_layers_cover_the_product():
     found = {layer(m) for m in product_modules()}
     assert found == set(RANK), found
-    assert "simulator.loop" in modules() and "ui.stepper" in modules() and "cli.main" in modules()
+    assert "simulator.loop" in modules() and "ui.player" in modules() and "cli.main" in modules()
 
 
 @pytest.mark.parametrize("module", sorted(m for m in modules() if layer(m) is not None))

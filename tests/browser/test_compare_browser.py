@@ -1,4 +1,4 @@
-"""Compare in headless Chromium: two timelines on one axis, and What-if changing both at once."""
+"""Compare in headless Chromium: two timelines on one axis, one cursor for both, and What-if changing both."""
 
 from __future__ import annotations
 
@@ -6,85 +6,67 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser import screenshot, settle
+from browser import player_ready, screenshot, settle
 
+from simulator import load_scenario, run_scenario
 from simulator.whatif import decode_changes
 
 pytestmark = pytest.mark.browser
 
 
-def charts(page):
-    return page.locator("[data-testid='stVegaLiteChart']")
+def totals(page) -> dict[str, str]:
+    """Each run's ``… s in all`` figure, by harness."""
+    return {m: page.locator(f"[data-testid='s08-run-{m}'] .fig").inner_text() for m in ("serial", "parallel")}
 
 
-def chart_svgs(page) -> list[str]:
-    """The two timelines' SVG markup (serial first)."""
-    return [charts(page).nth(i).locator("svg").first.inner_html() for i in range(2)]
+def timeline_boxes(page) -> list[dict]:
+    return [page.locator(f"[data-testid='s08-run-{m}'] [data-testid='s08-timeline']").bounding_box()
+            for m in ("serial", "parallel")]
 
 
-def total_times(page) -> list[str]:
-    return page.locator("h5").filter(has_text=re.compile(r"^(Serial|Parallel)")).all_inner_texts()
-
-
-def test_changing_a_duration_changes_both_timelines(browser_page, app_url):
+def test_both_runs_share_one_axis_and_one_cursor(browser_page, app_url):
+    serial = run_scenario(load_scenario("tests-and-docs"), "serial")
+    parallel = run_scenario(load_scenario("tests-and-docs"), "parallel")
     page = browser_page
-    page.goto(f"{app_url}/compare?scenario=tests-and-docs&t=15")
+    page.goto(f"{app_url}/compare?scenario=tests-and-docs&lang=en")
     settle(page)
-    page.get_by_role("heading", name="Serial vs parallel").wait_for()
-    assert total_times(page) == ["Serial (s07): every command blocks · 62.0 s",
-                                 "Parallel (s08): slow commands in the background · 61.2 s"]
-    verdict = page.get_by_text("Both harnesses take about the same time: 62.0 s in serial, 61.2 s in parallel.")
-    verdict.wait_for()
-    boxes = [charts(page).nth(i).bounding_box() for i in range(2)]
-    assert boxes[0]["x"] == boxes[1]["x"] and boxes[0]["width"] == boxes[1]["width"]  # one time axis
-    before = chart_svgs(page)
+    player_ready(page)
+    assert totals(page) == {"serial": f"{serial.duration:.1f} s in all", "parallel": f"{parallel.duration:.1f} s in all"}
+    a, b = timeline_boxes(page)
+    assert abs(a["x"] - b["x"]) < 1 and abs(a["width"] - b["width"]) < 1
+    where = page.locator("[data-testid='s08-compare'] .where")
+    assert where.inner_text() == "t = 0.0 s on both timelines"
+    before = [page.locator(f"[data-testid='s08-run-{m}'] .s08p-runstate").inner_text() for m in ("serial", "parallel")]
+    for _ in range(4):
+        page.get_by_role("button", name="Next moment").click()
+    page.wait_for_function("location.search.includes('t=')")
+    t = float(parse_qs(urlsplit(page.url).query)["t"][0])
+    assert t > 0 and where.inner_text() == f"t = {t:.1f} s on both timelines"
+    after = [page.locator(f"[data-testid='s08-run-{m}'] .s08p-runstate").inner_text() for m in ("serial", "parallel")]
+    assert after != before
     screenshot(page, "compare-tests-and-docs")
 
+
+def test_what_if_a_shorter_test_run_changes_both_timelines(browser_page, app_url):
+    page = browser_page
+    page.goto(f"{app_url}/compare?scenario=tests-and-docs&lang=en")
+    settle(page)
+    player_ready(page)
+    before = totals(page)
     duration = page.locator(".st-key-wi_dur input")
     duration.fill("20")
     duration.press("Enter")
-    page.get_by_text("Serial (s07): every command blocks · 22.0 s").wait_for()
+    page.wait_for_function("location.search.includes('changes=')", timeout=30_000)
     settle(page)
-    assert total_times(page) == ["Serial (s07): every command blocks · 22.0 s",
-                                 "Parallel (s08): slow commands in the background · 21.2 s"]
-    after = chart_svgs(page)
-    assert after[0] != before[0] and after[1] != before[1]
-    query = parse_qs(urlsplit(page.url).query)
-    assert decode_changes(query["changes"][0]) == {"commands": {"pytest tests/ -v": {"duration_s": 20.0}}}
-    page.get_by_text("pytest tests/ -v: duration 60 s → 20 s").wait_for()
-    screenshot(page, "compare-tests-and-docs-whatif-20s")
+    player_ready(page)
+    after = totals(page)
+    assert after["serial"] != before["serial"] and after["parallel"] != before["parallel"]
+    changes = decode_changes(parse_qs(urlsplit(page.url).query)["changes"][0])
+    assert changes == {"commands": {"pytest tests/ -v": {"duration_s": 20.0}}}
+    page.get_by_text(re.compile(r"before → after")).first.wait_for()
+    screenshot(page, "compare-whatif")
 
-    page.goto(page.url)  # the link keeps the change
+    page.goto(page.url)  # the address keeps the change
     settle(page)
-    page.get_by_text("Serial (s07): every command blocks · 22.0 s").wait_for()
-
-
-def test_raising_the_concurrency_limit_in_multi_agent(browser_page, app_url):
-    page = browser_page
-    page.goto(f"{app_url}/compare?scenario=multi-agent-one-slot&t=40")
-    settle(page)
-    page.get_by_text("With max_concurrent = 2 the parallel run would take 61.8 s").wait_for()
-    before = chart_svgs(page)
-    screenshot(page, "compare-multi-agent-one-slot")
-    limit = page.locator(".st-key-wi_conc input")
-    limit.fill("2")
-    limit.press("Enter")
-    page.get_by_text("Parallel (s08): slow commands in the background · 61.8 s").wait_for()
-    settle(page)
-    after = chart_svgs(page)
-    assert after[1] != before[1]
-    assert total_times(page)[0] == "Serial (s07): every command blocks · 83.4 s"
-    screenshot(page, "compare-multi-agent-one-slot-whatif-2-slots")
-
-
-def test_the_time_slider_moves_both_cursors(browser_page, app_url):
-    page = browser_page
-    page.goto(f"{app_url}/compare?scenario=tests-and-docs&t=10")
-    settle(page)
-    texts = [charts(page).nth(i).locator("svg").first.text_content() for i in range(2)]
-    assert all("t = 10.0 s" in t for t in texts)
-    page.goto(f"{app_url}/compare?scenario=tests-and-docs&t=45.5")
-    settle(page)
-    texts = [charts(page).nth(i).locator("svg").first.text_content() for i in range(2)]
-    assert all("t = 45.5 s" in t for t in texts)
-    page.get_by_text("At t = 45.5 s").wait_for()
+    player_ready(page)
+    assert totals(page) == after

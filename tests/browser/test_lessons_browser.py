@@ -1,60 +1,98 @@
-"""Lessons in a real browser: answer a prediction, then follow the lesson's link to the viewer's step.
-
-Uses the shared fixtures of ``tests/browser/conftest.py`` (``app_url``, ``browser_page``).
-"""
+"""Lessons in a real browser: the question comes first with the future hidden, the answer reveals the rest, a
+lesson's link opens the viewer at its step, and the page speaks the language of the address."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from browser import screenshot, settle
+from browser import player_ready, screenshot, settle
 
 from lessons import lesson
-from lessons.i18n import t
+from simulator.i18n import use_language
 
 pytestmark = pytest.mark.browser
 
 
-def test_answer_a_prediction_then_open_the_viewer_at_the_revealed_step(browser_page, app_url):
+def question_box(page, key: str):
+    return page.locator(f"[data-testid='s08-lesson'] .s08p-q[data-question='{key}']")
+
+
+def test_the_question_hides_the_answer_until_it_is_answered(browser_page, app_url):
     page = browser_page
-    pred = lesson("queue").predictions[0]
-    right = next(t(o.label, "en", **o.fmt) for o in pred.options if o.value == pred.answer)
+    with use_language("en"):
+        chapter = lesson("queue")
+    q = chapter.questions[0]
+    wrong = next(c for c in q.choices if c.value != q.answer)
     page.goto(f"{app_url}/lessons?lesson=queue&lang=en")
     settle(page)
-    page.get_by_role("heading", name=t("lesson.queue.title", "en")).wait_for()
+    player_ready(page)
+    page.get_by_role("heading", name=chapter.title).wait_for()
+    box = question_box(page, q.key)
+    where = box.locator("[data-testid='s08-where']").first
+    assert where.inner_text().startswith(f"Step {q.ask} of ")
+    assert not box.locator(".s08p-reveal").is_visible()
+    assert not page.locator(".s08p-take").is_visible()  # the takeaway waits for the answers
+    page.keyboard.press("ArrowRight")  # the future is hidden: stepping stops at the question
+    page.wait_for_timeout(300)
+    assert where.inner_text().startswith(f"Step {q.ask} of ")
+    screenshot(page, "lesson-question", full=False)
 
-    page.locator(f".st-key-pick-queue-{pred.key}").get_by_text(right, exact=True).click()
-    settle(page)
-    page.locator(f".st-key-check-queue-{pred.key} button").click()
-    settle(page)
-    page.get_by_text("Right!", exact=False).first.wait_for()
-    screenshot(page, "lessons-prediction-right")
+    box.locator(f"button[data-option='{wrong.value}']").click()
+    feedback = box.locator(".s08p-feedback")
+    feedback.wait_for()
+    assert feedback.inner_text().startswith("Not quite")
+    assert "wrong" in box.locator(f"button[data-option='{wrong.value}']").get_attribute("class")
+    box.locator(".s08p-reveal").wait_for()
+    page.wait_for_function(
+        "([key, step]) => document.querySelector(`.s08p-q[data-question='${key}'] [data-testid='s08-where']`)"
+        ".textContent.startsWith(`Step ${step} `)", arg=[q.key, q.reveal])
+    box.locator(f"button[data-option='{q.answer}']").click()
+    assert feedback.inner_text().startswith("Right")
+    screenshot(page, "lesson-answered", full=False)
 
-    caption = t(pred.reveal.caption, "en", **pred.reveal.fmt)
-    link = page.locator("[data-testid='stPageLink-NavLink']").filter(
-        has_text=f"{caption} · {t('link.step', 'en', step=pred.reveal.step)}").first
-    link.click()
+
+def test_a_lesson_link_opens_the_viewer_at_its_step(browser_page, app_url):
+    page = browser_page
+    with use_language("en"):
+        chapter = lesson("queue")
+    link = chapter.links[0]
+    page.goto(f"{app_url}/lessons?lesson=queue&lang=en")
+    settle(page)
+    player_ready(page)
+    page.locator(f".s08p-links a[data-step='{link.step}']").first.click()
     page.wait_for_url(re.compile(r"/viewer\?"), timeout=30_000)
     settle(page)
-    url = page.url
-    assert "scenario=finish-during-model-call" in url and "mode=parallel" in url
-    assert re.search(rf"[?&]step={pred.reveal.step}(&|$)", url), url
-    page.get_by_text(re.compile(rf"Step {pred.reveal.step} of \d+")).first.wait_for()
-    screenshot(page, "lessons-link-to-viewer")
+    player_ready(page)
+    assert f"scenario={link.scenario}" in page.url and f"mode={link.mode}" in page.url
+    assert page.locator("[data-testid='s08-where']").first.inner_text().startswith(f"Step {link.step} of ")
 
 
-def test_wrong_answer_and_chinese_from_the_url(browser_page, app_url):
+def test_next_lesson_moves_on_and_the_address_follows(browser_page, app_url):
     page = browser_page
-    pred = lesson("blocking").predictions[0]
-    wrong = next(o for o in pred.options if o.value != pred.answer)
+    page.goto(f"{app_url}/lessons?lesson=blocking&lang=en")
+    settle(page)
+    player_ready(page)
+    page.locator("button[data-key='next-lesson']").first.click()
+    page.wait_for_function("location.search.includes('lesson=fire-and-forget')")
+    with use_language("en"):
+        title = lesson("fire-and-forget").title
+    page.get_by_role("heading", name=title).wait_for()
+
+
+def test_the_lesson_speaks_chinese_when_the_address_says_so(browser_page, app_url):
+    page = browser_page
+    with use_language("zh"):
+        chapter = lesson("blocking")
+    q = chapter.questions[0]
+    wrong = next(c for c in q.choices if c.value != q.answer)
     page.goto(f"{app_url}/lessons?lesson=blocking&lang=zh")
     settle(page)
-    page.get_by_role("heading", name=t("lesson.blocking.title", "zh")).wait_for()
-    page.locator(f".st-key-pick-blocking-{pred.key}").get_by_text(t(wrong.label, "zh", **wrong.fmt),
-                                                                   exact=True).click()
-    settle(page)
-    page.locator(f".st-key-check-blocking-{pred.key} button").click()
-    settle(page)
-    page.get_by_text("不太对", exact=False).first.wait_for()
-    screenshot(page, "lessons-zh-wrong")
+    player_ready(page)
+    page.get_by_role("heading", name=chapter.title).wait_for()
+    box = question_box(page, q.key)
+    box.locator(f"button[data-option='{wrong.value}']").click()
+    feedback = box.locator(".s08p-feedback")
+    feedback.wait_for()
+    assert feedback.inner_text().startswith("不太对")
+    screenshot(page, "lesson-zh-wrong", full=False)

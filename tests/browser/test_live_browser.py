@@ -19,7 +19,7 @@ from typing import Any
 
 import psutil
 import pytest
-from browser import screenshot, settle
+from browser import player_ready, screenshot, settle, where
 from stub_messages_api import StubMessagesAPI, message, text, tool_use
 
 from devtools.appserver import streamlit_server
@@ -194,9 +194,10 @@ def test_a_live_run_grows_on_screen_then_downloads_and_opens(page, live_app, stu
     page.wait_for_url(re.compile(rf"^{re.escape(base)}/(viewer)?(\?|$)"), timeout=30_000)
     settle(page)
     page.get_by_role("heading", name=rec.title).wait_for()
-    page.get_by_text(re.compile(r"Step 0 of \d+")).first.wait_for()
-    _button(page, "btn_last").click()
-    settle(page)
+    player_ready(page)
+    assert where(page).startswith("Step 0 of ")
+    page.keyboard.press("End")
+    page.wait_for_function("!document.querySelector(\"[data-testid='s08-where']\").textContent.startsWith('Step 0 ')")
     screenshot(page, "live-opened-in-viewer")
 
 

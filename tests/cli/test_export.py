@@ -158,7 +158,7 @@ def test_bad_input_exits_non_zero_with_one_line(tmp_path, args, problem):
 
 def test_cmd_export_returns_non_zero_for_bad_input(tmp_path, capsys):
     ns = argparse.Namespace(source=str(tmp_path / "nope.json"), format="chrome", out=str(tmp_path / "x"),
-                            mode=None, step=None, lang="en")
+                            mode=None, step=None, lang="en", lesson=None)
     assert cmd_export(ns) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "nope.json: no such file" in err

@@ -93,14 +93,14 @@ def test_describe_says_old_and_new(data):
     lines = describe(data, {"commands": {"python subagent.py --task auth": {"duration_s": 10}},
                             "settings": {"max_concurrent": None, "drain_policy": "when_idle"}})
     assert lines == ["python subagent.py --task auth: duration 30 s → 10 s",
-                     "concurrency limit: 1 → no limit",
+                     "tasks at once: 1 → no limit",
                      "drain: before every model call (the lesson's loop) → only when the model has nothing else to do"]
 
 
 def test_whatif_document_is_renamed_and_loads_again(data):
     doc = whatif_document(data, {"settings": {"max_concurrent": 2}})
     assert doc["name"] == "multi-agent-one-slot-whatif" and doc["title"].endswith("(what-if)")
-    assert "concurrency limit: 1 → 2" in doc["description"]
+    assert "tasks at once: 1 → 2" in doc["description"]
     again = scenario_from_dict(doc, "downloaded.json")
     assert again.settings["max_concurrent"] == 2
     assert whatif_document(data, {}) == data

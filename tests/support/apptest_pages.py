@@ -35,3 +35,17 @@ def qp(at: AppTest, key: str) -> str | None:
 def plain(markdown: str) -> str:
     """Markdown with its backslash escapes removed (the page escapes text it did not write)."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def player_doc(at: AppTest, index: int = 0) -> dict:
+    """The document the page handed its player (the browser draws every step from it)."""
+    import json
+
+    found = at.get("bidi_component")
+    assert len(found) > index, "the page has no player"
+    return json.loads(found[index].proto.json)
+
+
+def warnings(at: AppTest) -> list[str]:
+    """The page's one-line warnings, as plain text."""
+    return [plain(w.value) for w in at.warning]

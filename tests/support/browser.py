@@ -33,3 +33,27 @@ def screenshot(page, name: str, *, full: bool = True) -> Path:
     else:
         page.screenshot(path=str(path))
     return path
+
+
+PLAYER = "[data-testid='s08-player'], [data-testid='s08-compare'], [data-testid='s08-lesson']"
+
+
+def player_ready(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the player is drawn, its timeline included."""
+    page.wait_for_selector(PLAYER, timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='s08-timeline'] svg, [data-testid='s08-lesson']", timeout=timeout_ms)
+    page.wait_for_timeout(300)
+
+
+def where(page) -> str:
+    """The player's ``Step N of M · t = …`` line."""
+    return page.locator("[data-testid='s08-where']").first.inner_text()
+
+
+def overflow(page) -> int:
+    """How many pixels the page is wider than the window (0 when nothing sticks out sideways)."""
+    return page.evaluate("""() => {
+      const doc = document.documentElement;
+      const main = document.querySelector("[data-testid='stMain']") || doc;
+      return Math.max(doc.scrollWidth - doc.clientWidth, main.scrollWidth - main.clientWidth, 0);
+    }""")

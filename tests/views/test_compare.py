@@ -17,11 +17,20 @@ def runs(data: dict):
 def test_metric_rows_show_both_values_and_the_difference():
     serial, parallel = runs(load_scenario("tests-and-docs").to_dict())
     rows = {r["figure"]: r for r in metric_rows(metrics(serial), metrics(parallel))}
-    assert rows["total time"] == {"figure": "total time", "serial": "62.0 s", "parallel": "61.2 s",
-                                  "difference": "-0.8 s"}
-    assert rows["main blocked by a command"]["serial"] == "60.0 s"
-    assert rows["main blocked by a command"]["parallel"] == "0.0 s"
+    assert rows["whole run"] == {"figure": "whole run", "serial": "62.0 s", "parallel": "61.2 s",
+                                 "difference": "-0.8 s"}
+    assert rows["main thread blocked by a command"]["serial"] == "60.0 s"
+    assert rows["main thread blocked by a command"]["parallel"] == "0.0 s"
     assert rows["model calls"]["difference"] == "+1"
+
+
+def test_metric_rows_show_before_and_after_a_change():
+    data = load_scenario("tests-and-docs").to_dict()
+    serial, parallel = runs(data)
+    changed = apply_changes(data, {"commands": {"pytest tests/ -v": {"duration_s": 30}}})
+    s2, p2 = runs(changed)
+    rows = {r["figure"]: r for r in metric_rows(metrics(s2), metrics(p2), (metrics(serial), metrics(parallel)))}
+    assert rows["whole run"]["serial"] == "62.0 s → 32.0 s" and rows["model calls"]["serial"] == "3"
 
 
 def test_step_at_time_is_the_last_event_not_after_t():

@@ -49,7 +49,7 @@ def test_multi_agent_about_80_s_either_way_but_the_main_thread_is_free_in_parall
     assert "blocked for 80.0 s of 83.4 s; in parallel for 30.0 s" in lines[1]
     free = next(line for line in lines if "not blocked during the first" in line)
     assert "first 51 s" in free and "write_file docs/plan.md" in free and "edit_file README.md" in free
-    assert any("max_concurrent = 2 the parallel run would take 61.8 s (20.0 s less)" in line for line in lines)
+    assert any("With 2 at a time the parallel run would take 61.8 s (20.0 s less)" in line for line in lines)
 
 
 def test_multi_agent_with_two_slots_is_faster_only_in_parallel():

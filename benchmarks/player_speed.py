@@ -1,0 +1,249 @@
+"""How fast the reader sees a step: in the offline HTML file, and in the app, in headless Chromium.
+
+    python -m benchmarks.player_speed              # the file and the app, figures into docs/performance.md
+    python -m benchmarks.player_speed --file-only  # only the offline file (no server)
+    python -m benchmarks.player_speed --no-docs    # print, do not write
+
+**In the file** (the multi-agent session as one HTML file, every network request blocked):
+one step is timed inside the page, from the key press (a real ``keydown`` on the
+document) until the player has redrawn the step, its timeline chart included, and the
+browser has laid the page out; 200 steps, walking forward through the run and starting
+over at its end.
+
+**In the app** (``streamlit run`` started fresh on a free port):
+- *first page*: a new browser context opens ``/`` on the fresh server until the player
+  shows its timeline;
+- *step*: the same in-page timing as in the file, on the viewer page;
+- *lesson change*: the Lessons page's **Next lesson** button until the new lesson's
+  players have drawn;
+- *scenario switch*: picking another scenario in the viewer's list until the player shows
+  step 0 of the new run with its timeline (a Streamlit rerun and a new player document);
+- *What-if change*: typing a new duration on the Compare page until both runs show their
+  new totals (a rerun that runs both harnesses again).
+
+The targets are p95 figures (the first page is one figure per fresh server). Machines
+are shared and noisy; rerun when a figure is near its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import machine_line, md_table, percentile, update_section
+from devtools.appserver import streamlit_server
+from devtools.chromium import CHROMIUM, CHROMIUM_ARGS, browser_missing
+
+TARGETS_MS = {"file_step": 16.0, "app_step": 100.0, "lesson": 300.0, "scenario": 300.0, "whatif": 200.0,
+              "first_page": 1500.0}
+FILE_STEPS = 200
+
+#: Runs in the page: ``steps`` key presses, each timed until the player has redrawn and the page is laid out.
+STEP_LOOP = """async ([selector, steps]) => {
+  const host = [...document.querySelectorAll(selector)].map((n) => n.parentElement).find((n) => n.__s08);
+  const player = host.__s08;
+  const times = [];
+  for (let i = 0; i < steps; i++) {
+    const key = player.step >= player.last() ? "Home" : "ArrowRight";
+    const t0 = performance.now();
+    document.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+    await player.rendered;
+    void document.body.offsetHeight;
+    times.push(performance.now() - t0);
+    await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+  }
+  return times;
+}"""
+PLAYER = "[data-testid='s08-player']"
+TIMELINE = "[data-testid='s08-timeline'] svg"
+
+
+def _launch(pw: Any) -> Any:
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def _summary(ms: list[float]) -> dict[str, float]:
+    return {"n": len(ms), "median": statistics.median(ms), "p95": percentile(ms, 95), "max": max(ms)}
+
+
+def bench_file(pw: Any, tmp: Path) -> dict[str, Any]:
+    """Steps in the offline file of the multi-agent session, with the network blocked."""
+    import exports
+    from simulator import load_scenario, run_scenario
+    from simulator.modes import MODES
+
+    scenario = load_scenario("multi-agent")
+    html = exports.render("html", {m: run_scenario(scenario, m) for m in MODES}, scenario=scenario)
+    path = tmp / "multi-agent.html"
+    path.write_text(html, encoding="utf-8")
+    browser = _launch(pw)
+    try:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        blocked: list[str] = []
+        ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else (blocked.append(route.request.url), route.abort()))
+        page = ctx.new_page()
+        page.goto(path.as_uri())
+        page.wait_for_selector(TIMELINE, timeout=60_000)
+        times = page.evaluate(STEP_LOOP, [PLAYER, FILE_STEPS])
+        ctx.close()
+    finally:
+        browser.close()
+    return {"steps": _summary(times), "bytes": len(html.encode()), "requests_blocked": len(blocked)}
+
+
+def _timed(fn: Callable[[], None], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def _first_page(pw: Any, base: str) -> float:
+    browser = _launch(pw)
+    try:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        t0 = time.perf_counter()
+        page.goto(f"{base}/?lang=en")
+        page.wait_for_selector(TIMELINE, timeout=60_000)
+        return (time.perf_counter() - t0) * 1000
+    finally:
+        browser.close()
+
+
+def _idle(page: Any) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+
+
+def _scenario_switch(page: Any, names: list[str]) -> Callable[[], None]:
+    """Pick the next scenario in the viewer's list; done when step 0 of it is drawn."""
+    state = {"i": 0}
+
+    def switch() -> None:
+        state["i"] += 1
+        title = names[state["i"] % len(names)]
+        page.locator(".st-key-scenario [data-baseweb='select']").click()
+        page.get_by_role("option", name=title, exact=True).click()
+        page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+        page.wait_for_function("""() => { const w = document.querySelector("[data-testid='s08-where']");
+            return w && w.textContent.startsWith('Step 0 ') && document.querySelector("[data-testid='s08-timeline'] svg"); }""",
+                               timeout=60_000)
+    return switch
+
+
+def _whatif(page: Any) -> Callable[[], None]:
+    """Type a new duration for the first command; done when both totals have changed."""
+    state = {"d": 20}
+
+    def change() -> None:
+        state["d"] = 20 if state["d"] != 20 else 35
+        before = page.locator("[data-testid='s08-run-serial'] .fig").inner_text()
+        box = page.locator(".st-key-wi_dur input")
+        box.fill(str(state["d"]))
+        box.press("Enter")
+        page.wait_for_function("""(before) => { const f = document.querySelector("[data-testid='s08-run-serial'] .fig");
+            return f && f.textContent !== before && document.querySelector("[data-testid='s08-run-parallel'] svg"); }""",
+                               arg=before, timeout=60_000)
+    return change
+
+
+def _lesson_change(page: Any) -> Callable[[], None]:
+    """Press Next lesson (Previous at the end); done when the new lesson's players have drawn."""
+    def change() -> None:
+        heading = page.locator("[data-testid='s08-lesson'] h2").first.inner_text()
+        nxt = page.locator("button[data-key='next-lesson']").first
+        (nxt if nxt.is_enabled() else page.locator("button[data-key='prev-lesson']").first).click()
+        page.wait_for_function("""(before) => { const h = document.querySelector("[data-testid='s08-lesson'] h2");
+            return h && h.textContent !== before && [...document.querySelectorAll("[data-testid='s08-lesson'] [data-testid='s08-timeline']")]
+              .every((t) => t.querySelector('svg')); }""", arg=heading, timeout=60_000)
+    return change
+
+
+def bench_app(pw: Any, repeat: int) -> dict[str, Any]:
+    """First page, step, lesson change, scenario switch and What-if change against a fresh server."""
+    from simulator.scenario import load_scenario
+
+    with tempfile.TemporaryFile(mode="w+") as log, streamlit_server(log) as (base, _proc):
+        first = _first_page(pw, base)
+        browser = _launch(pw)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US").new_page()
+            page.goto(f"{base}/viewer?scenario=multi-agent&mode=parallel&lang=en")
+            page.wait_for_selector(TIMELINE, timeout=60_000)
+            _idle(page)
+            steps = page.evaluate(STEP_LOOP, [PLAYER, FILE_STEPS])
+            names = [load_scenario(n).title for n in ("tests-and-docs", "multi-agent", "timeout", "fan-out-20")]
+            switch = _scenario_switch(page, names)
+            switch()  # warm: each scenario's runs are cached after their first use
+            scenario = _timed(switch, repeat)
+            page.goto(f"{base}/compare?scenario=tests-and-docs&lang=en")
+            page.wait_for_selector("[data-testid='s08-run-parallel'] svg", timeout=60_000)
+            _idle(page)
+            whatif = _timed(_whatif(page), repeat)
+            page.goto(f"{base}/lessons?lesson=blocking&lang=en")
+            page.wait_for_selector("[data-testid='s08-lesson'] [data-testid='s08-timeline'] svg", timeout=60_000)
+            _idle(page)
+            lesson = _timed(_lesson_change(page), repeat)
+        finally:
+            browser.close()
+    return {"first_page": first, "steps": _summary(steps), "scenario": _summary(scenario),
+            "whatif": _summary(whatif), "lesson": _summary(lesson)}
+
+
+def _row(label: str, s: dict[str, float] | float, target: float) -> list[str]:
+    if isinstance(s, float):
+        return [label, "1", f"{s:,.0f} ms", "—", f"≤ {target:g} ms", "yes" if s <= target else "NO"]
+    return [label, str(s["n"]), f"{s['median']:.1f} ms", f"{s['p95']:.1f} ms", f"p95 ≤ {target:g} ms",
+            "yes" if s["p95"] <= target else "NO"]
+
+
+def render(file: dict[str, Any], app: dict[str, Any] | None) -> tuple[str, bool]:
+    """The figures as a Markdown table, and whether every target holds."""
+    rows = [_row("offline file: key press to redrawn step", file["steps"], TARGETS_MS["file_step"])]
+    if app is not None:
+        rows += [_row("app: first page from a fresh server", app["first_page"], TARGETS_MS["first_page"]),
+                 _row("app: key press to redrawn step (viewer)", app["steps"], TARGETS_MS["app_step"]),
+                 _row("app: lesson change (Next lesson)", app["lesson"], TARGETS_MS["lesson"]),
+                 _row("app: scenario switch (viewer's list)", app["scenario"], TARGETS_MS["scenario"]),
+                 _row("app: What-if change (Compare)", app["whatif"], TARGETS_MS["whatif"])]
+    ok = all(r[-1] == "yes" for r in rows)
+    lines = [f"Measured {machine_line('player')} (headless Chromium and the server on the same machine).", "",
+             md_table(["Measure", "n", "median", "p95", "target", "met"], rows), "",
+             f"The multi-agent session's file is {file['bytes'] / 2**20:.2f} MB; while it was open "
+             f"{file['requests_blocked']} network requests were attempted (all blocked)."]
+    return "\n".join(lines), ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--file-only", action="store_true", help="only the offline file (no server)")
+    ap.add_argument("--repeat", type=int, default=20, help="timings per app interaction (default 20)")
+    ap.add_argument("--no-docs", action="store_true", help="print the figures without updating docs/performance.md")
+    args = ap.parse_args(argv)
+    why = browser_missing()
+    if why:
+        print(f"player_speed: needs a browser: {why}", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
+        file = bench_file(pw, Path(tmp))
+        app = None if args.file_only else bench_app(pw, args.repeat)
+    text, ok = render(file, app)
+    print(text)
+    if not args.no_docs:
+        update_section("player", text, "Stepping, in the file and in the app")
+        print("\nWritten to docs/performance.md", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""The player's timeline: one Vega-Lite spec per run, whose cursor, zoom and hidden future are parameters.
+
+The spec is built once; stepping only sets the ``cursor`` parameter (seconds) in the
+browser, so a step redraws in a few milliseconds. Each span is drawn twice: its
+past up to the cursor (a task still running shows as running) and its future after
+it (faded, or hidden when a lesson asks about what comes next). The lanes are the
+main thread, one per background task, and a last one for the queue's depth.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from exports.palette import CATEGORY_COLORS, CURSOR_COLOR, DRAIN_COLOR, LIGHT_CATEGORIES, QUEUE_COLOR
+from simulator.i18n import _
+from simulator.spans import arrows, drain_marks, spans
+from simulator.text import cut_words
+from simulator.trace import Trace
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+ROW_PX = 34
+TOP = -1.1  # room above the main lane for the drain marks and the cursor's label
+_LOOP_KINDS = {"model": "model", "tool": "tool", "blocked": "blocked", "waiting": "idle"}
+_FINAL = {"completed", "error", "timeout", "killed", "interrupted"}
+
+
+def category_words() -> dict[str, str]:
+    """What each colour means, in the reader's language."""
+    return {"model": _("model call"), "tool": _("quick tool"), "blocked": _("blocked by a command"),
+            "idle": _("idle (free)"), "queued": _("queued (no free slot)"), "running": _("running"),
+            "completed": _("completed"), "error": _("failed"), "timeout": _("timed out"), "killed": _("killed"),
+            "interrupted": _("interrupted")}
+
+
+def _bar(s: dict[str, Any], row: int, words: dict[str, str]) -> dict[str, Any]:
+    loop = s["kind"] in _LOOP_KINDS
+    final = _LOOP_KINDS[s["kind"]] if loop else ("queued" if s["kind"] == "queued" else
+                                                  (s.get("status") if s.get("status") in _FINAL else "running"))
+    during = final if loop or s["kind"] == "queued" else "running"
+    what = s.get("label", "")
+    if s["kind"] == "blocked":
+        text = _("blocked: {command}").format(command=what.split(" ", 1)[-1])
+    elif s["kind"] == "waiting":
+        text = _("idle (free): nothing to do until a result arrives")
+    elif s["kind"] == "queued":
+        text = words["queued"]
+    elif loop:
+        text = ""
+    else:
+        code = s.get("exit_code")
+        text = words[final] + (f" (exit {code})" if code not in (None, 0) and final != "running" else "")
+    return {"row": row, "start": s["start"], "end": s["end"], "final": final, "during": during,
+            "text": text, "dark": final in LIGHT_CATEGORIES, "what": cut_words(what, 80) or words[final],
+            "state": words[final], "secs": round(s["end"] - s["start"], 3)}
+
+
+def _queue_depth(trace: Trace, end: float) -> list[dict[str, Any]]:
+    """The queue's depth over time as intervals ``{start, end, depth}``."""
+    points = [(0.0, 0)]
+    for ev in trace.events:
+        if ev["kind"] == "enqueue" and ev["lane"] != "main":
+            points.append((ev["t"], int(ev.get("queue_depth") or 0)))
+        elif ev["kind"] == "drain" and ev["lane"] == "main":
+            points.append((ev["t"], len(ev.get("queue_after") or [])))
+    out = []
+    for (t0, depth), (t1, _next) in zip(points, points[1:] + [(end, 0)], strict=True):
+        if t1 > t0 and depth:
+            out.append({"start": t0, "end": t1, "depth": depth})
+    return out
+
+
+def _layer(values: list[dict[str, Any]], mark: dict[str, Any], encoding: dict[str, Any],
+           transform: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    layer: dict[str, Any] = {"data": {"values": values}, "mark": mark, "encoding": encoding}
+    if transform:
+        layer["transform"] = transform
+    return layer
+
+
+def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Vega-Lite spec of ``trace`` for the player (``rows`` from ``lane_rows``)."""
+    words = category_words()
+    row_of = {r["id"]: r["row"] for r in rows}
+    serial = trace.meta.get("mode") == "serial"
+    queue_row = len(rows)  # the queue's lane (the serial harness has no queue: no lane)
+    end = max(trace.duration, 0.001)
+    bars = [_bar(s, row_of[s["lane"]], words) for s in spans(trace) if s["lane"] in row_of]
+    depth = _queue_depth(trace, end)
+    top = max([d["depth"] for d in depth] + [1])
+    for d in depth:
+        d.update(row=queue_row, y0=queue_row + 0.34, y1=queue_row + 0.34 - 0.68 * d["depth"] / top)
+    links = [{"x0": a["from_t"], "x1": a["to_t"], "y0": row_of.get(a["from_lane"], 0), "y1": row_of.get(a["to_lane"], 0),
+              "kind": a["kind"]} for a in arrows(trace) if a["from_lane"] in row_of and a["to_lane"] in row_of]
+    drains = [{"t": d["t"], "n": len(d["delivered"]), "y": TOP + 0.45} for d in drain_marks(trace)]
+    names = [r["name"] for r in rows] + ([] if serial else [_("queue depth")])
+    last_row = queue_row - 1 if serial else queue_row
+    cats = list(CATEGORY_COLORS)
+    x_scale = {"domain": [{"expr": "x0"}, {"expr": "x1"}], "clamp": True, "nice": False, "zero": False}
+    y_scale = {"domain": [last_row + 0.5, TOP], "nice": False, "zero": False}
+    y_axis = {"values": list(range(last_row + 1)), "labelExpr": f"{json.dumps(names, ensure_ascii=False)}[datum.value]", "title": None,
+              "grid": False, "ticks": False, "domain": False, "labelFontSize": 13, "labelLimit": 190,
+              "labelPadding": 8, "minExtent": 200, "maxExtent": 200}  # the same width on every chart: axes line up
+    x_axis = {"title": _("time (s)"), "grid": True, "gridOpacity": 0.35, "labelFontSize": 12, "titleFontSize": 12,
+              "tickCount": 8}
+
+    def x(field: str) -> dict[str, Any]:
+        return {"field": field, "type": "quantitative", "scale": x_scale, "axis": x_axis}
+
+    def y(field: str, axis: bool = False) -> dict[str, Any]:  # every layer names the same axis, so they merge
+        return {"field": field, "type": "quantitative", "scale": y_scale, "axis": y_axis}
+
+    color = {"field": "cat", "type": "nominal", "legend": None,
+             "scale": {"domain": cats, "range": [CATEGORY_COLORS[c] for c in cats]}}
+    tooltip = [{"field": "what", "title": _("what")}, {"field": "state", "title": _("ends as")},
+               {"field": "start", "title": _("from (s)"), "format": ".1f", "type": "quantitative"},
+               {"field": "end", "title": _("to (s)"), "format": ".1f", "type": "quantitative"},
+               {"field": "secs", "title": _("lasts (s)"), "format": ".1f", "type": "quantitative"}]
+    band = [{"calculate": "datum.row - (datum.row == 0 ? 0.36 : 0.3)", "as": "b0"},
+            {"calculate": "datum.row + (datum.row == 0 ? 0.36 : 0.3)", "as": "b1"}]
+    past = _layer(bars, {"type": "rect", "cornerRadius": 2},
+                  {"x": x("start"), "x2": {"field": "pend"}, "y": y("b0", axis=True), "y2": {"field": "b1"},
+                   "color": color, "tooltip": tooltip},
+                  [{"filter": "datum.start < cursor"}, {"calculate": "min(datum.end, cursor)", "as": "pend"},
+                   {"calculate": "datum.end <= cursor ? datum.final : datum.during", "as": "cat"}, *band])
+    future = _layer(bars, {"type": "rect", "cornerRadius": 2, "opacity": {"expr": "hide ? 0 : 0.22"}},
+                    {"x": x("pstart"), "x2": {"field": "end"}, "y": y("b0"), "y2": {"field": "b1"},
+                     "color": color, "tooltip": tooltip},
+                    [{"filter": "datum.end > cursor"}, {"calculate": "max(datum.start, cursor)", "as": "pstart"},
+                     {"calculate": "datum.final", "as": "cat"}, *band])
+    labels = _layer([b for b in bars if b["text"]],
+                    {"type": "text", "baseline": "middle", "align": "left", "dx": 5, "fontSize": 12,
+                     "limit": {"expr": "max(0, scale('x', datum.end) - scale('x', max(datum.start, x0)) - 10)"}},
+                    {"x": x("lstart"), "y": y("row"), "text": {"field": "label"},
+                     "color": {"condition": {"test": "datum.dark", "value": "#1f2937"}, "value": "#ffffff"},
+                     "opacity": {"condition": {"test": "datum.start < cursor", "value": 1},
+                                 "value": {"expr": "hide ? 0 : 0.35"}}},
+                    [{"calculate": "datum.end <= cursor || datum.start >= cursor ? datum.text : "
+                                   "(datum.during == 'running' ? '" + words["running"].replace("'", "\\'") +
+                                   "' : datum.text)", "as": "label"},
+                     {"calculate": "max(datum.start, x0)", "as": "lstart"}])
+    queue = _layer(depth, {"type": "rect", "color": QUEUE_COLOR},
+                   {"x": x("start"), "x2": {"field": "end"}, "y": y("y0"), "y2": {"field": "y1"},
+                    "opacity": {"condition": {"test": "datum.start < cursor", "value": 0.85},
+                                "value": {"expr": "hide ? 0 : 0.2"}},
+                    "tooltip": [{"field": "depth", "title": _("notifications waiting"), "type": "quantitative"}]})
+    link = _layer(links, {"type": "rule", "strokeWidth": 1.6},
+                  {"x": x("x0"), "x2": {"field": "x1"}, "y": y("y0"), "y2": {"field": "y1"},
+                   "color": {"field": "kind", "type": "nominal", "legend": None,
+                             "scale": {"domain": ["spawn", "deliver"], "range": ["#64748b", "#15803d"]}},
+                   "strokeDash": {"field": "kind", "type": "nominal", "legend": None,
+                                  "scale": {"domain": ["spawn", "deliver"], "range": [[4, 3], [1, 0]]}},
+                   "opacity": {"condition": {"test": "datum.x1 <= cursor", "value": 0.9},
+                               "value": {"expr": "hide ? 0 : 0.18"}}})
+    marks = _layer(drains, {"type": "point", "shape": "diamond", "filled": True, "color": DRAIN_COLOR},
+                   {"x": x("t"), "y": y("y"), "size": {"condition": {"test": "datum.n > 0", "value": 160}, "value": 50},
+                    "opacity": {"condition": {"test": "datum.t <= cursor", "value": 1},
+                                "value": {"expr": "hide ? 0 : 0.25"}},
+                    "tooltip": [{"field": "t", "title": _("drain at (s)"), "format": ".1f", "type": "quantitative"},
+                                {"field": "n", "title": _("results delivered"), "type": "quantitative"}]})
+    cursor = {"data": {"values": [{}]}, "mark": {"type": "rule", "color": CURSOR_COLOR, "strokeWidth": 2},
+              "encoding": {"x": {"datum": {"expr": "cursor"}, "type": "quantitative", "scale": x_scale},
+                           "y": {"datum": TOP, "type": "quantitative", "scale": y_scale},
+                           "y2": {"datum": last_row + 0.5}}}
+    cursor_text = {"data": {"values": [{}]},
+                   "mark": {"type": "text", "align": {"expr": "cursor > (x0 + x1) * 0.5 ? 'right' : 'left'"},
+                            "dx": {"expr": "cursor > (x0 + x1) * 0.5 ? -6 : 6"}, "baseline": "top", "fontSize": 13,
+                            "fontWeight": "bold", "color": CURSOR_COLOR},
+                   "encoding": {"x": {"datum": {"expr": "cursor"}, "type": "quantitative", "scale": x_scale},
+                                "y": {"datum": TOP + 0.02, "type": "quantitative", "scale": y_scale},
+                                "text": {"value": {"expr": "'t = ' + format(cursor, '.1f') + ' s'"}}}}
+    return {
+        "$schema": SCHEMA,
+        "params": [{"name": "cursor", "value": 0}, {"name": "hide", "value": False},
+                   {"name": "x0", "value": 0}, {"name": "x1", "value": end}],
+        "width": 640, "height": (last_row + 1) * ROW_PX + 44, "autosize": {"type": "fit-x", "contains": "padding"},
+        "config": {"view": {"stroke": None}, "font": "sans-serif"},
+        "layer": [past, future, queue, link, labels, marks, cursor, cursor_text],
+        "resolve": {"scale": {"color": "independent"}},
+    }

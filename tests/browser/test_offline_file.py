@@ -1,0 +1,80 @@
+"""The offline HTML file in Chromium with every network request refused: it works, asks for nothing, steps fast
+enough by keyboard, links to a step with #step=, and teaches a lesson question first."""
+
+from __future__ import annotations
+
+import pytest
+
+from cli import main
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def offline(chromium):
+    """A page whose every request is refused and counted."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    context.route("**/*", lambda route: route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page, requests, errors
+    context.close()
+
+
+def load(page, html: str, fragment: str = "") -> None:
+    page.set_content(html)
+    if fragment:
+        page.evaluate(f"location.hash = {fragment!r}")
+    page.wait_for_selector("[data-testid='s08-timeline'] svg, [data-testid='s08-lesson']", timeout=30_000)
+
+
+def test_a_session_file_works_with_the_network_cut_and_asks_for_nothing(offline, tmp_path):
+    page, requests, errors = offline
+    out = tmp_path / "multi.html"
+    assert main(["export", "multi-agent", "--format", "html", "--out", str(out)]) == 0
+    load(page, out.read_text(), "#step=20")
+    page.wait_for_function("document.querySelector(\"[data-testid='s08-where']\").textContent.startsWith('Step 20 ')")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("location.hash.includes('step=21')")
+    assert page.locator("[data-testid='s08-timeline'] svg").count() == 1
+    assert requests == [] and errors == []
+
+
+def test_a_lesson_file_asks_first_and_reveals_after(offline, tmp_path):
+    page, requests, errors = offline
+    out = tmp_path / "lesson.html"
+    assert main(["export", "--lesson", "blocking", "--format", "html", "--out", str(out)]) == 0
+    load(page, out.read_text())
+    question = page.locator("[data-question='serial-main']")
+    assert question.locator(".s08p-reveal").is_hidden()
+    assert question.locator("[data-testid='s08-frozen']").is_visible()
+    next_button = question.locator("button[data-key='next']")
+    assert next_button.is_disabled()  # the future is locked until the answer
+    question.locator("button[data-option='docs']").click()
+    feedback = question.locator(".s08p-feedback")
+    assert "wrong" in feedback.get_attribute("class") and "second thread" in feedback.inner_text()
+    assert question.locator(".s08p-reveal").is_visible()
+    assert not next_button.is_disabled() or question.locator("[data-testid='s08-frozen']").is_hidden()
+    assert requests == [] and errors == []
+
+
+def test_the_lock_lab_loses_a_notification_only_without_the_lock(offline, tmp_path):
+    page, _requests, errors = offline
+    out = tmp_path / "lock.html"
+    assert main(["export", "--lesson", "lock", "--format", "html", "--out", str(out)]) == 0
+    load(page, out.read_text())
+    lab = page.locator("[data-testid='s08-lab']")
+    steps = lab.locator(".thread button")
+    steps.nth(1).click()  # the main thread copies the queue
+    steps.nth(0).click()  # A appends
+    steps.nth(1).click()  # the main thread clears
+    steps.nth(1).click()  # and injects
+    assert lab.locator("[data-outcome='lost']").is_visible()
+    lab.locator("button").first.click()  # switch the lock on
+    steps = lab.locator(".thread button")
+    steps.nth(1).click()  # the main thread takes the lock
+    assert lab.locator(".thread button").nth(0).is_disabled()  # A has to wait
+    assert errors == []

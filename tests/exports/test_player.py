@@ -1,0 +1,115 @@
+"""What the player draws, computed from traces: steps, the queue and its lock, the code that ran, the timeline spec."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from exports.player.code import ANCHORS, EXCERPTS, anchor_line, code_pane, highlights
+from exports.player.document import player_document, run_document
+from exports.player.lanes import distinct_names, lane_rows, letter
+from simulator import load_scenario, run_scenario
+from simulator.i18n import use_language
+from simulator.scenario import scenario_paths
+
+NAMES = sorted(n for n, p in scenario_paths().items() if p.parent.name == "scenarios")
+CASES = [(n, m) for n in NAMES for m in ("serial", "parallel")]
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return {(n, m): (run_scenario(load_scenario(n), m), run_document(run_scenario(load_scenario(n), m)))
+            for n, m in CASES}
+
+
+@pytest.mark.parametrize("name,mode", CASES)
+def test_one_step_per_event_with_a_sentence_and_a_state(docs, name, mode):
+    trace, doc = docs[(name, mode)]
+    assert len(doc["steps"]) == len(trace.events)
+    assert all(st["say"] and st["state"] in doc["states"] for st in doc["steps"])
+    assert all(b >= a for a, b in zip((st["parts"] for st in doc["steps"]), (st["parts"] for st in doc["steps"][1:]),
+                                      strict=False)), "the conversation only grows"
+    assert doc["steps"][-1]["state"] == "done"
+    assert not any("None" in st["say"] or "e+" in st["say"] for st in doc["steps"])
+
+
+@pytest.mark.parametrize("name,mode", CASES)
+def test_the_queue_fills_at_enqueue_empties_at_drain_and_the_lock_lights_for_both(docs, name, mode):
+    trace, doc = docs[(name, mode)]
+    for ev, st in zip(trace.events, doc["steps"], strict=True):
+        if ev["kind"] == "enqueue":
+            assert st["lock"] == "enqueue" and len(st["queue"]) == ev["queue_depth"]
+        elif ev["kind"] == "drain":
+            assert st["lock"] == "drain" and len(st["queue"]) == len(ev["queue_after"])
+            assert st["drain"] is not None
+        else:
+            assert st["lock"] is None
+    assert len(doc["drains"]) == sum(1 for ev in trace.events if ev["kind"] == "drain")
+
+
+def test_the_serial_harness_blocks_and_the_parallel_one_idles(docs):
+    _, serial = docs[("tests-and-docs", "serial")]
+    _, parallel = docs[("tests-and-docs", "parallel")]
+    assert "blocked" in {st["state"] for st in serial["steps"]}
+    assert "idle" in {st["state"] for st in parallel["steps"]} and "blocked" not in {st["state"] for st in parallel["steps"]}
+
+
+def test_every_anchor_of_the_code_pane_is_in_the_engine_source():
+    pane = code_pane()
+    assert list(pane) == [e.key for e in EXCERPTS]
+    for kind, anchors in ANCHORS.items():
+        for key, text in anchors:
+            assert anchor_line(key, text, pane) is not None, (kind, key, text)
+
+
+def test_the_highlighted_line_is_the_one_that_did_the_step():
+    pane = code_pane()
+
+    def line(key: str, n: int) -> str:
+        return next(x["text"] for x in pane[key]["lines"] if x["n"] == n)
+
+    spawn = highlights({"kind": "spawn"}, "parallel", pane)
+    assert spawn[0][0] == "tools" and "self.bg.run(command)" in line(*spawn[0])
+    assert "started_text" in line(*spawn[1])  # background_run returns the started text at once
+    enqueue = highlights({"kind": "enqueue"}, "parallel", pane)
+    assert "self._queue.append(note)" in line(*enqueue[0])
+    blocked = highlights({"kind": "tool_start"}, "serial", pane)
+    assert "run_command" in line(*blocked[1])
+    end = highlights({"kind": "session_end", "reason": "wait_timeout"}, "parallel", pane)
+    assert 'self._end("wait_timeout"' in line(*end[0])
+
+
+@pytest.mark.parametrize("name,mode", CASES)
+def test_every_step_of_the_loop_shows_some_code(docs, name, mode):
+    trace, doc = docs[(name, mode)]
+    for ev, st in zip(trace.events, doc["steps"], strict=True):
+        if ev["lane"] == "main" and ev["kind"] not in ("kill",):
+            assert st["code"], (ev["kind"], ev["seq"])
+
+
+def test_lanes_are_named_by_letter_and_what_sets_them_apart():
+    assert [letter(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
+    assert distinct_names(["python subagent.py --task auth", "python subagent.py --task users"]) == ["auth", "users"]
+    assert distinct_names(["pytest tests/ -v"]) == ["pytest tests/ -v"]
+    rows = lane_rows(run_scenario(load_scenario("multi-agent"), "parallel"))
+    assert [r["name"] for r in rows][:3] == ["main thread", "A: auth", "B: users"]
+    fan = [r["name"] for r in lane_rows(run_scenario(load_scenario("fan-out-20"), "parallel"))]
+    assert len(set(fan)) == len(fan) and all(len(n) <= 30 for n in fan)
+
+
+@pytest.mark.parametrize("name,mode", [("multi-agent", "parallel"), ("fan-out-20", "parallel"), ("timeout", "serial")])
+def test_the_timeline_spec_is_valid_vega_lite(docs, name, mode):
+    import altair as alt
+
+    spec = dict(docs[(name, mode)][1]["timeline"])
+    alt.LayerChart.from_dict(spec, validate=True)
+    assert {p["name"] for p in spec["params"]} == {"cursor", "hide", "x0", "x1"}
+
+
+def test_the_words_follow_the_language():
+    trace = run_scenario(load_scenario("tests-and-docs"), "parallel")
+    with use_language("en"):
+        en = player_document({"parallel": trace})
+    assert en["strings"]["next"] == "Next" and en["strings"]["cat"]["idle"] == "idle (free)"
+    json.dumps(en)  # the whole document is plain JSON

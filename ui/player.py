@@ -1,0 +1,54 @@
+"""The player in the app: the same renderer as the HTML export, mounted as a Streamlit component.
+
+Stepping happens in the browser, with no round trip to the server. The player keeps
+``?step=`` (and ``?mode=``, ``?lesson=``, ``?t=``) in the page's address as it goes,
+so a reload, a copied link or the next rerun of the page sees where the reader is.
+Its files are served by Streamlit's static serving from ``static/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+#: Loads the player's files once per browser page, then mounts the document (again when it changes).
+LOADER = """
+const BASE = new URL("app/static/", document.baseURI).href;
+function once(tag, attrs) {
+  const key = attrs.src || attrs.href;
+  const found = document.querySelector(`[data-s08="${key}"]`);
+  if (found) return found.__ready;
+  const node = document.createElement(tag);
+  Object.assign(node, attrs);
+  node.dataset.s08 = key;
+  node.__ready = new Promise((ok, fail) => { node.onload = ok; node.onerror = () => fail(new Error(key)); });
+  document.head.appendChild(node);
+  return node.__ready;
+}
+function keep(parts) {
+  const url = new URL(window.location.href);
+  for (const [k, v] of Object.entries(parts)) {
+    if (v === null || v === undefined) url.searchParams.delete(k); else url.searchParams.set(k, String(v));
+  }
+  window.history.replaceState(window.history.state, "", url.toString());
+}
+export default function (component) {
+  const { data, parentElement } = component;
+  Promise.all([once("link", { rel: "stylesheet", href: BASE + "player.css" }), once("script", { src: BASE + "vega.js" }),
+               once("script", { src: BASE + "player.js" })]).then(() => {
+    window.S08Player.mount(parentElement, data, {
+      onStep: (step, mode) => keep({ step, mode }),
+      onLesson: (lesson) => keep({ lesson }),
+      onTime: (t) => keep({ t: t.toFixed(1) }),
+    });
+  }).catch((err) => { parentElement.textContent = data.strings.load_failed + " (" + err.message + ")"; });
+}
+"""
+
+_PLAYER = st.components.v2.component("s08_player", js=LOADER, isolate_styles=False)
+
+
+def player(doc: dict[str, Any], *, key: str) -> None:
+    """Draw a player document (from ``exports.player.document.player_document``) under ``key``."""
+    _PLAYER(data=doc, key=key)
