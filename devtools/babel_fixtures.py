@@ -1,8 +1,9 @@
-"""A Babel extractor for the bundled scenarios and recordings: their title, summary and description.
+"""A Babel extractor for the bundled scenarios and recordings: what a learner reads of them.
 
-These are the words a learner reads about a bundled session, so they go into the
-catalogs like any string of the code. The prompt, the commands and the model's
-turns are what the model saw, and stay as they are.
+Their title, summary and description, and the words in their conversation (the
+user's prompt and the text the model writes) go into the catalogs like any string
+of the code; the player shows them in the reader's language. Commands, file
+contents and tool output are what the tools saw, and stay as they are.
 """
 
 from __future__ import annotations
@@ -21,8 +22,32 @@ def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) 
     if not isinstance(doc, dict):
         return
     lines = text.splitlines()
+    name = doc.get("name", "?")
     for field in FIELDS:
         value = doc.get(field)
         if isinstance(value, str) and value.strip():
-            lineno = next((i for i, line in enumerate(lines, start=1) if f'"{field}"' in line), 1)
-            yield lineno, "_", value, [f"The {field} of the bundled scenario or recording {doc.get('name', '?')!r}."]
+            yield _line_of(lines, f'"{field}"'), "_", value, [f"The {field} of the bundled scenario or recording {name!r}."]
+    prompt = doc.get("prompt")
+    if isinstance(prompt, str) and prompt.strip():
+        yield _line_of(lines, '"prompt"'), "_", prompt, [f"The user's request in the bundled run {name!r}."]
+    for text in _model_words(doc):
+        yield _line_of(lines, json.dumps(text, ensure_ascii=False)[1:40]), "_", text, [
+            f"What the model writes in the bundled run {name!r} (keep `code` as it is)."]
+
+
+def _line_of(lines: list[str], needle: str) -> int:
+    """The first line holding ``needle`` (1 when none does)."""
+    return next((i for i, line in enumerate(lines, start=1) if needle in line), 1)
+
+
+def _model_words(node: Any) -> Iterator[str]:
+    """Every ``{"type": "text", "text": ...}`` block below ``node``, in file order."""
+    if isinstance(node, dict):
+        text = node.get("text")
+        if node.get("type") == "text" and isinstance(text, str) and text.strip() and not text.lstrip().startswith("<"):
+            yield text  # (a block that opens with a tag is text the harness wrote, shown exactly as it was)
+        for value in node.values():
+            yield from _model_words(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _model_words(value)

@@ -6,6 +6,7 @@ from simulator.i18n import _
 from simulator.metrics import metrics
 from simulator.race import lab as race_lab
 from simulator.snapshot import snapshot
+from simulator.status_words import status_word
 
 from .model import Chapter, Choice, Link, Question, run_key, scenario_trace
 from .steps import (
@@ -113,7 +114,7 @@ def fire_and_forget(name: str = "try-sleep-then-file") -> Chapter:
         answer="id" if result.startswith("Background task") and took < 0.5 else "output",
         explain=_("`background_run` returns “{result}” at once. When the model then writes a file, the task is "
                   "still **{status}**: the command and the loop run side by side.").format(
-            result=result, status=", ".join(states)),
+            result=result, status=", ".join(status_word(x) for x in states)),
         facts=((_("what background_run returned"), result), (_("how long it took"), f"{took:.3f} s")))
     return Chapter(
         id="fire-and-forget", title=_("2. Fire and forget: background_run returns at once"),
@@ -217,7 +218,7 @@ def lock() -> Chapter:
         "intro": _("Task A has just finished and wants to add its notification; at the same moment the main thread "
                    "drains the queue, which already holds B's. Choose who takes the next step, and see where A's "
                    "notification ends up. Then switch the lock on and try to lose it again."),
-        "with_lock": _("With the lock (switch it off)"), "without_lock": _("Without a lock (switch it on)"),
+        "with_lock": _("With the lock"), "without_lock": _("Without a lock"),
         "worker": _("A's background thread"), "loop": _("The main thread, draining"),
         "step_worker": _("Step A's thread"), "step_loop": _("Step the main thread"),
         "waits_for_lock": _("Waiting: the other thread holds the lock."),

@@ -46,6 +46,7 @@ from ui.live_view import draw_run
 from ui.pickers import mode_label
 from ui.setup import start_page
 from ui.text import md_plain, md_safe
+from ui.uploads import file_picker
 
 POLL_S = 0.5
 DEFAULT_PROMPT = N_('Start two background tasks, "sleep 2" and "sleep 4", then tell me when both have finished.')
@@ -110,7 +111,7 @@ with left:
         st.selectbox(_("Recording"), names, key="live_rec", disabled=running,
                      format_func=lambda n: f"{n} · {_(bundled(n).title)}",
                      help=_("A bundled recording of a real run; its model decisions are replayed."))
-        st.file_uploader(_("…or upload a recording (JSON)"), type=["json"], key="live_upload", disabled=running)
+        file_picker(st, _("…or upload a recording (JSON)"), types=["json"], key="live_upload", disabled=running)
         try:
             source = recording_source()
         except InputError as exc:

@@ -15,6 +15,7 @@ from .describe_tasks import inject_sentence, progress_drain_sentence, progress_s
 from .describe_words import cmd, target, target_words, task_name
 from .i18n import _, ngettext
 from .modes import PARALLEL, SERIAL
+from .status_words import status_word
 from .text import one_line
 from .trace import MAIN
 
@@ -153,7 +154,7 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
             return _("{who} reaches its time limit and is stopped, with every process it started.").format(who=who)
         if status == "killed":
             return _("{who} is stopped, with every process it started.").format(who=who)
-        return _("{who} ends ({status}).").format(who=who, status=status)
+        return _("{who} ends ({status}).").format(who=who, status=status_word(status))
     if kind == "enqueue":
         depth = int(ev.get("queue_depth") or 0)
         return ngettext("{who} takes the queue's lock and adds its notification ({depth} waiting). The model will see "

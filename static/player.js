@@ -758,8 +758,9 @@
     node() { return this.lab.nodes[(this.locked ? "L" : "U") + this.path.join("")]; }
     render() {
       const s = this.s, lab = this.lab, n = this.node();
-      const toggle = el("button", { class: this.locked ? "on" : null, text: this.locked ? lab.words.with_lock : lab.words.without_lock,
-        on: { click: () => { this.locked = !this.locked; this.reset(); } } });
+      const choose = (locked, label) => el("button", { class: this.locked === locked ? "on" : null, "aria-pressed": String(this.locked === locked),
+        "data-lock": locked ? "on" : "off", text: label, on: { click: () => { if (this.locked !== locked) { this.locked = locked; this.reset(); } } } });
+      const toggle = el("span", { class: "s08p-harness", role: "group" }, choose(false, lab.words.without_lock), choose(true, lab.words.with_lock));
       const threads = el("div", { class: "s08p-lab" });
       for (const who of ["worker", "loop"]) {
         const ops = lab.ops[this.locked ? "locked" : "unlocked"][who];

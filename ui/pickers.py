@@ -12,6 +12,7 @@ from simulator.inputs import Source, bundled, bundled_names, read_source
 from simulator.modes import MODES, PARALLEL
 
 from .text import md_plain, md_safe
+from .uploads import file_picker
 from .url import adopt_url, set_url
 
 DEFAULT_SCENARIO = "tests-and-docs"
@@ -107,8 +108,10 @@ def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
     name = box.selectbox(_("Scenario or recording"), names, key="scenario", format_func=lambda n: all_titles.get(n, n),
                          help=_("Bundled runs. The title says what happens; recordings are real runs."))
     st.session_state["_scenario"] = name
-    upload = box.file_uploader(_("…or open a file (scenario, recording, trace, session file or Claude Code transcript)"), type=UPLOAD_TYPES,
-                               key="upload", help=_("A JSON file saved by this app, the command line or a live run, or a Claude Code session (.jsonl)."))
+    upload = file_picker(box, _("…or open a file (scenario, recording, trace, session file or Claude Code "
+                                "transcript)"), types=UPLOAD_TYPES, key="upload",
+                         help=_("A JSON file saved by this app, the command line or a live run, or a Claude Code "
+                                "session (.jsonl)."))
     chosen: Source | None = _opened_source(name, upload is not None, allow_trace, box)
     if upload is not None:
         chosen = _upload(upload, allow_trace, box) or st.session_state.get("_last_source")

@@ -153,8 +153,8 @@ def verdict(data: dict[str, Any], serial_trace: Trace, parallel_trace: Trace,
         out.append(_("Both harnesses take about the same time: {ws} in serial, {wp} in parallel.").format(
             ws=_secs(ws), wp=_secs(wp)))
     elif d > 0:
-        out.append(_("Parallel finishes {d} sooner: {wp} against {ws} in serial ({pct} % less).").format(
-            d=_secs(d), wp=_secs(wp), ws=_secs(ws), pct=f"{d / ws * 100:.0f}"))
+        out.append(_("Parallel finishes {d} sooner: {wp} against {ws} in serial ({share} less).").format(
+            d=_secs(d), wp=_secs(wp), ws=_secs(ws), share=f"{d / ws * 100:.0f}%"))
     else:
         out.append(_("Here parallel is {d} slower: {wp} against {ws} in serial.").format(
             d=_secs(-d), wp=_secs(wp), ws=_secs(ws)))
@@ -201,8 +201,9 @@ def verdict(data: dict[str, Any], serial_trace: Trace, parallel_trace: Trace,
         cmd = next((lane.get("command", "") for lane in parallel_trace.lanes if lane["id"] == f"bg:{worst}"), "")
         out.append(ngettext("{n} result had to wait in the queue: `{cmd}` finished {t} before the next drain delivered "
                             "it, because the loop only drains before a model call.",
-                            "{n} results had to wait in the queue: `{cmd}` finished {t} before the next drain "
-                            "delivered it, because the loop only drains before a model call.", len(late)).format(
+                            "{n} results had to wait in the queue; the longest wait: `{cmd}` finished {t} before the "
+                            "next drain delivered it, because the loop only drains before a model call.",
+                            len(late)).format(
             n=len(late), cmd=one_line(cmd, 40), t=_secs(late[worst])))
     elif p["delivery_delays"]:
         out.append(_("Every background result reached the model the moment it finished: the loop was idle, waiting "

@@ -46,11 +46,16 @@ STATE_WORDS = {
 }
 
 
+def spoken(text: str) -> str:
+    """A user's or model's words in the reader's language when the catalogs have them (bundled runs), else as is."""
+    return _(text) if text.strip() else text
+
+
 def _part(block: dict[str, Any]) -> tuple[str, str]:
     """(kind, text) of one conversation block, as a person reads it."""
     kind = block.get("type")
     if kind == "text":
-        return "text", str(block.get("text", ""))
+        return "text", spoken(str(block.get("text", "")))
     if kind == "tool_use":
         args = block.get("input") or {}
         inner = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in args.items()) \

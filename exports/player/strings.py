@@ -9,9 +9,9 @@ from simulator.i18n import _, ngettext
 from .timeline import category_words
 
 
-def plural(singular: str, plural_form: str) -> list[str]:
-    """The forms for one and for many, in the current language (enough for English, Chinese and Japanese)."""
-    return [ngettext(singular, plural_form, 1), ngettext(singular, plural_form, 2)]
+def forms(one: str, many: str) -> list[str]:
+    """The forms for one and for many (``ngettext`` for 1 and 2: enough for English, Chinese and Japanese)."""
+    return [one, many]
 
 
 def player_strings() -> dict[str, Any]:
@@ -45,13 +45,15 @@ def player_strings() -> dict[str, Any]:
         "lock_free": _("The queue's lock is free."),
         "lock_enqueue": _("{who} holds the queue's lock: it adds its notification."),
         "lock_drain": _("The main thread holds the queue's lock: it takes every notification."),
-        "queue_title": plural("Notification queue: {n} waiting", "Notification queue: {n} waiting"),
+        "queue_title": forms(ngettext("Notification queue: {n} waiting", "Notification queue: {n} waiting", 1),
+                             ngettext("Notification queue: {n} waiting", "Notification queue: {n} waiting", 2)),
         "queue_empty": _("Empty."),
         "code_title": _("The code that ran"),
         "code_note": _("The engine's own functions; the highlighted line did this step."),
         "message_head": _("#{n} · {role}"), "injected": _("injected by the loop, not written by anyone"),
         "convo_note": _("What the model will read at its next call."),
-        "convo_title": plural("Conversation: {n} message", "Conversation: {n} messages"),
+        "convo_title": forms(ngettext("Conversation: {n} message", "Conversation: {n} messages", 1),
+                             ngettext("Conversation: {n} message", "Conversation: {n} messages", 2)),
         "convo_empty": _("Conversation: empty"),
         "tasks_title": _("What check_background() would report now"),
         "tasks_none": _("No background task yet."),

@@ -15,6 +15,7 @@ from typing import Any
 from exports.palette import CATEGORY_COLORS, CURSOR_COLOR, DRAIN_COLOR, LIGHT_CATEGORIES, QUEUE_COLOR
 from simulator.i18n import _
 from simulator.spans import arrows, drain_marks, spans
+from simulator.status_words import status_words
 from simulator.text import cut_words
 from simulator.trace import Trace
 
@@ -28,9 +29,7 @@ _FINAL = {"completed", "error", "timeout", "killed", "interrupted"}
 def category_words() -> dict[str, str]:
     """What each colour means, in the reader's language."""
     return {"model": _("model call"), "tool": _("quick tool"), "blocked": _("blocked by a command"),
-            "idle": _("idle (free)"), "queued": _("queued (no free slot)"), "running": _("running"),
-            "completed": _("completed"), "error": _("failed"), "timeout": _("timed out"), "killed": _("killed"),
-            "interrupted": _("interrupted")}
+            "idle": _("idle (free)"), **status_words()}
 
 
 def _bar(s: dict[str, Any], row: int, words: dict[str, str]) -> dict[str, Any]:

@@ -37,15 +37,16 @@ def summary_lines(trace: Trace) -> list[str]:
     """The summary in sentences, one a line (indented lines list what the line above counts)."""
     f = stored_summary(trace)
     lines = [_("{wall} s from the first record to the last.").format(wall=_s(f["wall_s"]))]
-    lines.append(ngettext("Time in model calls: {s} s in {n} call on the main thread ({pct}% of the session).",
-                          "Time in model calls: {s} s in {n} calls on the main thread ({pct}% of the session).",
+    lines.append(ngettext("Time in model calls: {s} s in {n} call on the main thread ({share} of the session).",
+                          "Time in model calls: {s} s in {n} calls on the main thread ({share} of the session).",
                           f["model_calls"]).format(s=_s(f["model_s"]), n=f["model_calls"],
-                                                   pct=round(100 * f["model_s"] / f["wall_s"]) if f["wall_s"] else 0))
+                                                   share=_percent(f["model_s"] / f["wall_s"] if f["wall_s"] else 0)))
     if f["agents"]:
-        lines.append(ngettext("{n} background sub-agent made {calls} model calls of its own ({s} s).",
-                              "{n} background sub-agents made {calls} model calls of their own ({s} s).",
-                              f["agents"]).format(n=f["agents"], calls=f["agent_model_calls"],
-                                                  s=_s(f["agent_model_s"])))
+        calls = ngettext("{n} model call", "{n} model calls", f["agent_model_calls"]).format(
+            n=f["agent_model_calls"])
+        lines.append(ngettext("{n} background sub-agent made {calls} of its own ({s} s).",
+                              "{n} background sub-agents made {calls} of their own ({s} s).",
+                              f["agents"]).format(n=f["agents"], calls=calls, s=_s(f["agent_model_s"])))
     lines += _blocked_lines(f)
     lines.append(_("Idle while background work ran: {s} s.").format(s=_s(f["idle_while_background_s"])))
     lines += _delay_lines(trace, f)
@@ -110,16 +111,24 @@ def _lost_lines(trace: Trace, f: dict[str, Any]) -> list[str]:
             out.append("  " + _("{task}: ended at {end} s, queued at {queued} s, never delivered.").format(
                 task=task, end=_s(item["finished_t"]), queued=_s(item["queued_t"])))
         else:
-            out.append("  " + _("{task}: ended by {end} s (seen by a {how}); no notification reached the model.")
-                       .format(task=task, end=_s(item["finished_t"]), how=_seen_by(item.get("seen_by"))))
+            out.append("  " + _seen_by(item.get("seen_by")).format(task=task, end=_s(item["finished_t"])))
     if len(lost) > LISTED:
         out.append("  " + _("… and {n} more.").format(n=len(lost) - LISTED))
     return out
 
 
 def _seen_by(observed: Any) -> str:
-    return {"check": _("check"), "transcript": _("sub-agent transcript that ends"),
-            "queue": _("queued notification")}.get(str(observed), _("record"))
+    """The sentence for a task that ended without its notification reaching the model, by what showed the end."""
+    return {"check": _("{task}: a check saw it ended by {end} s; no notification reached the model."),
+            "transcript": _("{task}: its sub-agent's transcript ends by {end} s; no notification reached the model."),
+            "queue": _("{task}: a queued notification shows it ended by {end} s; it never reached the model."),
+            }.get(str(observed), _("{task}: the transcript shows it ended by {end} s; no notification reached the "
+                                   "model."))
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percentage: ``0.237`` → ``24%``."""
+    return f"{round(100 * share)}%"
 
 
 def _running_lines(trace: Trace, f: dict[str, Any]) -> list[str]:
@@ -140,11 +149,11 @@ def _polling_line(polling: dict[str, Any]) -> str:
         return _("Polling turns: none (no model call only checked on background work).")
     kinds = ", ".join(f"{kind} ×{n}" for kind, n in polling["by_kind"].items())
     return ngettext("{n} polling turn (a model call that only checked on background work: {kinds}) used {read} input "
-                    "tokens and {written} output tokens, {pct}% of the model calls.",
+                    "tokens and {written} output tokens, {share} of the model calls.",
                     "{n} polling turns (model calls that only checked on background work: {kinds}) used {read} input "
-                    "tokens and {written} output tokens, {pct}% of the model calls.", polling["turns"]).format(
+                    "tokens and {written} output tokens, {share} of the model calls.", polling["turns"]).format(
         n=polling["turns"], kinds=kinds, read=f"{polling['input_tokens']:,}", written=f"{polling['output_tokens']:,}",
-        pct=round(100 * polling["share"]))
+        share=_percent(polling["share"]))
 
 
 def skipped_line(trace: Trace) -> str:

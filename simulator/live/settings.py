@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SimulatorError
+from ..i18n import _
 from ..modes import MODES, PARALLEL
 from ..notifications import BACKGROUND_RESULTS, NOTIFICATION_SHAPES
 
@@ -45,7 +46,7 @@ def live_enabled(env_value: Any = None, secret_value: Any = None) -> tuple[bool,
     if env in _FALSE:
         return False, f"{ENABLE_ENV}={env_value}"
     if secret_value is True or (isinstance(secret_value, str) and secret_value.strip().lower() in _TRUE):
-        return True, "live.enabled in the Streamlit secrets"
+        return True, _("live.enabled in the Streamlit secrets")
     return False, ""
 
 

@@ -69,7 +69,7 @@ def test_svg_both_modes_and_chinese_labels(tmp_path):
     out = tmp_path / "timeline.svg"
     assert export("tests-and-docs", "--format", "svg", "--mode", "both", "--lang", "zh", "--out", str(out)) == 0
     text = out.read_text(encoding="utf-8")
-    assert "串行执行器" in text and "并行执行器" in text and "主线程" in text
+    assert "串行 Harness（s07）" in text and "并行 Harness（s08）" in text and "主线程" in text
     ET.fromstring(text)
 
 
