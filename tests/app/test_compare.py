@@ -209,3 +209,17 @@ def test_an_uploaded_title_and_name_are_shown_literally():
     inner_name = shown_name.removeprefix("**").removesuffix("**")  # the page's own bold
     for part in (shown_title, inner_name):
         assert re.search(r"(?<!\\)[\[\]*]", part) is None, caption  # every mark is escaped
+
+
+def test_the_two_notification_shapes_side_by_side_and_as_a_what_if_change():
+    at = open_page(scenario="poll-check-background")
+    codes = [c.value for c in at.code]
+    assert any(c.startswith("<background-results>") for c in codes)
+    assert any(c.startswith("<task-notification>") for c in codes)
+    rows = figures(at)
+    assert rows["model calls"]["parallel"] == "17" and rows["model calls"]["serial"] == "2"
+    at.radio(key="wi_shape").set_value("task-notification").run()
+    assert not at.exception
+    assert decode_changes(qp(at, "changes")) == {"settings": {"notification_shape": "task-notification"}}
+    at.checkbox(key="wi_waits").uncheck().run()
+    assert decode_changes(qp(at, "changes"))["settings"]["end_turn_waits"] is False
