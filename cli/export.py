@@ -29,7 +29,7 @@ from simulator.storage import atomic_write_text
 from simulator.trace import Trace
 
 BOTH = "both"
-DEFAULT_MODE = {"chrome": BOTH}  # every other format: parallel
+DEFAULT_MODE = {"chrome": BOTH, "html": BOTH}  # every other format: parallel
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -124,7 +124,8 @@ def _export(args: argparse.Namespace) -> int:
         if args.lesson is not None:
             if args.format != "html":
                 raise InputError("--lesson", _("works with --format html only"))
-            text, traces = lesson_file(args.lesson), {"lesson": None}
+            what = _("the course") if args.lesson == "all" else _("lesson {spec}").format(spec=args.lesson)
+            text, traces = lesson_file(args.lesson), {what: None}
         else:
             if not args.source:
                 raise InputError("export", _("give a scenario name or a file, or --lesson"))

@@ -41,11 +41,19 @@ BOOT = """
     var q = new URLSearchParams(location.hash.replace(/^#/, ""));
     return {step: q.has("step") ? Number(q.get("step")) : null, mode: q.get("mode"), lesson: q.get("lesson")};
   }
-  function writeHash(parts) {
+  var pending = {}, timer = null;
+  function flush() {
+    clearTimeout(timer); timer = null;
     var q = new URLSearchParams(location.hash.replace(/^#/, ""));
-    Object.keys(parts).forEach(function (k) { if (parts[k] === null) q.delete(k); else q.set(k, String(parts[k])); });
+    Object.keys(pending).forEach(function (k) { if (pending[k] === null) q.delete(k); else q.set(k, String(pending[k])); });
+    pending = {};
     history.replaceState(null, "", "#" + q.toString());
   }
+  function writeHash(parts) {  // at most a few address changes a second, however fast the reader steps
+    Object.keys(parts).forEach(function (k) { pending[k] = parts[k]; });
+    if (timer === null) timer = setTimeout(flush, 150);
+  }
+  window.addEventListener("pagehide", flush);
   var start = fromHash();
   if (start.step !== null) doc.view.step = start.step;
   if (start.mode && doc.runs[start.mode]) doc.view.mode = start.mode;

@@ -9,6 +9,7 @@ import streamlit as st
 from lessons import LESSON_IDS
 from simulator.i18n import _
 from ui.course import course, course_file
+from ui.course_page import course_page_panel
 from ui.player import player
 from ui.setup import start_page
 from ui.url import adopt_url
@@ -22,6 +23,8 @@ st.title(_("Lessons: background tasks"))
 st.caption(_("Each lesson pauses a run right before something happens and asks what you expect. Answer first; then "
              "the rest of the run, the figures and the exact text appear. Use the arrow keys to step."))
 player(course(lesson_id), key="course_player")
+course_page_panel(path="lessons", query={"lesson": lesson_id}, title=_("Lessons: background tasks"),
+                  file_name="s08-course.html", make_file=course_file, key="lesson_course")
 with st.sidebar:
     st.download_button(_("The whole course as one HTML file"), course_file, file_name="s08-course.html",
                        mime="text/html", on_click="ignore", icon=":material/download:", width="stretch",

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from simulator.i18n import _
+from simulator.importers import summary_lines
 from ui.documents import source_document, source_traces
 from ui.exports import viewer_exports
-from ui.pickers import available_modes, choose_source, kind_word, url_mode
+from ui.pickers import available_modes, choose_source, kind_word, source_picked, url_mode
 from ui.player import player
 from ui.setup import start_page
 from ui.text import md_plain, md_safe
@@ -18,9 +19,10 @@ source = choose_source(allow_trace=True)
 modes = available_modes(source)
 mode = url_mode(modes)
 adopt_url("step", "step", parse_int, _("“{value}” is not a step number; the run opens at its start."))
+picked = source_picked()
 if st.session_state.get("_viewer_source") != source.key:
-    if st.session_state.get("_viewer_source") is not None and st.query_params.get("step") is None:
-        st.session_state["step"] = 0
+    if picked or (st.session_state.get("_viewer_source") is not None and st.query_params.get("step") is None):
+        st.session_state["step"] = 0  # another run: from its start (a link with ?step= keeps its step)
     st.session_state["_viewer_source"] = source.key
 step = max(0, int(st.session_state.get("step") or 0))
 set_url(t=None, changes=None, lesson=None)  # other pages' parameters
@@ -28,12 +30,21 @@ set_url(t=None, changes=None, lesson=None)  # other pages' parameters
 st.title(md_plain(_(source.title)))
 st.caption(_("{kind} **{name}** · one step per event, counted from 0").format(
     kind=kind_word(source.kind).capitalize(), name=md_plain(source.name)))
-st.markdown(_(
-    "The **harness** is the code around the model: the loop that calls it, runs the tools it asks for and feeds "
-    "the results back. The top row of the timeline is its **main thread**; each row below is a **background "
-    "task** started with `background_run`. When a task finishes, its notification waits in the **queue**; right "
-    "before each model call the loop **drains** the queue, taking every notification and putting it into the "
-    "conversation. Press **Next** (or →) to step; **Next delivery** jumps to the next drain that delivers."))
+st.markdown(_("Top row: the **main thread** of the harness (the loop around the model). Rows below: **background "
+              "tasks**. Press **Next** or → to step; **Next delivery** (Shift+→) jumps to the next drain that "
+              "delivers results."))
+with st.expander(_("How to read this page")):
+    st.markdown(_(
+        "The **harness** is the code around the model: the loop that calls it, runs the tools it asks for and feeds "
+        "the results back. Each row below the main thread is a **background task** started with `background_run`. "
+        "When a task finishes, its notification waits in the **queue**; right before each model call the loop "
+        "**drains** the queue, taking every notification and putting it into the conversation. On the right: the "
+        "loop's state, the queue's lock, the queue and the background threads. Below: the code that ran this step, "
+        "and the conversation the model reads at its next call."))
+if source.trace is not None and isinstance(source.trace.meta.get("import"), dict):
+    with st.container(border=True):
+        st.markdown("##### " + _("Where this session's time went"))
+        st.text("\n".join(summary_lines(source.trace)))
 description = source.scenario.description if source.scenario is not None else ""
 if description:
     with st.expander(_("About this run")):

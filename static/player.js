@@ -265,6 +265,10 @@
         this.cards.append(this.card(i, statusAt(t, step), taking.includes(i)));
       }
       if (!shown.length) this.cards.append(el("span", { class: "empty", text: s.queue_empty }));
+      if (st.kind === "inject" && drain && drain.delivered.length) {  // the frame after: where the cards went
+        this.cards.append(el("div", { class: "s08p-sent", "data-testid": "s08-sent" }, el("span", { text: s.sent_to_convo + " " }),
+          ...drain.delivered.map((i) => el("span", { class: "s08p-ncard sent", text: this.taskLetter(i) }))));
+      }
       this.queueBox.classList.toggle("active", st.lock !== null && st.lock !== undefined);
       // the threads
       clear(this.threads);
@@ -297,7 +301,7 @@
           el("span", { class: "n", text: l.n === null ? "⋯" : String(l.n) }), el("span", { text: l.text || " " })));
       }
       this.codeBox.append(el("h4", { text: s.code_title }), this.codeTabs, this.codeFile, this.codeView,
-        el("div", { class: "muted", style: { fontSize: "13px", marginTop: "4px" }, text: s.code_note }));
+        el("div", { class: "muted", style: { fontSize: "13px", marginTop: "4px" }, text: this.run.code_note || s.code_note }));
       this.tab = null; this.pinned = false;
     }
     openTab(key, byUser) {
@@ -327,13 +331,15 @@
         this.hitLines.push(ln);
         if (first < 0) first = i;
       });
-      if (first >= 0) {  // lines have one height: no layout needed to know where the hit line is
+      this.pinned = false;
+      // the scroll is read and set after every part has changed the page (one layout per step, not one per part)
+      return () => {
+        if (first < 0) return;
         const v = this.codeView;
         if (!this.lineH) this.lineH = lines[0].offsetHeight || 18;
-        const top = first * this.lineH, height = this.viewH || (this.viewH = v.clientHeight);
+        const top = first * this.lineH, height = v.clientHeight;
         if (top < v.scrollTop || top > v.scrollTop + height - 30) v.scrollTop = Math.max(0, top - 60);
-      }
-      this.pinned = false;
+      };
     }
 
     // -- the conversation
@@ -368,7 +374,7 @@
       });
       this.msgEls.forEach((m, i) => { m.style.display = i < msgs ? "" : "none"; });
       this.convoTitle.textContent = n ? fmt(pl(this.s.convo_title, msgs), { n: msgs }) : this.s.convo_empty;
-      this.convo.scrollTop = this.convo.scrollHeight;
+      return () => { this.convo.scrollTop = this.convo.scrollHeight; };
     }
 
     // -- the task table and the latest drain
@@ -447,9 +453,9 @@
       clear(this.say).append(el("span", {}, inline(st.say)));
       const drawn = this.timeline.show(step, hide);
       this.showScene(step);
-      this.showCode(step);
-      this.showConvo(step, prev);
+      const scrolls = [this.showCode(step), this.showConvo(step, prev)];
       this.showTasks(step);
+      for (const scroll of scrolls) scroll();
       this.animate(step);
       return drawn;
     }

@@ -14,6 +14,7 @@ from simulator.modes import MODES
 from simulator.scenario import Scenario
 from simulator.trace import Trace
 
+from .course_page import course_page_panel
 from .runs import run_data
 from .text import file_stem
 
@@ -64,3 +65,8 @@ def viewer_exports(source: Source, run_doc: dict[str, Any], mode: str, step: int
     else:
         traces = dict(source.runs)
     export_menu(stem=stem, traces=traces, scenario=source.scenario, key="export")
+    query = {"scenario": source.name, "mode": mode, "step": str(step)} if source.bundled else None
+    if query is not None:
+        course_page_panel(path="embed", query=query, title=_(source.title), file_name=f"{stem}.html",
+                          make_file=_in(language(), lambda: exports.render("html", traces, scenario=source.scenario,
+                                                                          step=step)), key="course")

@@ -91,6 +91,16 @@ def _upload(upload: Any, allow_trace: bool, box: Any) -> Source | None:
     return chosen
 
 
+def _picked() -> None:
+    """The reader picked a scenario or a file themselves (a page may then start its run over)."""
+    st.session_state["_source_picked"] = True
+
+
+def source_picked() -> bool:
+    """Whether the reader picked a source in the picker since the last time a page asked (asking clears it)."""
+    return bool(st.session_state.pop("_source_picked", False))
+
+
 def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
     """The sidebar's picker: a bundled scenario or recording, or an uploaded file.
 
@@ -106,10 +116,11 @@ def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
     box = st.sidebar if sidebar else st.container()
     box.header(_("What to show"))
     name = box.selectbox(_("Scenario or recording"), names, key="scenario", format_func=lambda n: all_titles.get(n, n),
-                         help=_("Bundled runs. The title says what happens; recordings are real runs."))
+                         on_change=_picked, help=_("Bundled runs. The title says what happens; recordings are real runs."))
     st.session_state["_scenario"] = name
     upload = file_picker(box, _("…or open a file (scenario, recording, trace, session file or Claude Code "
                                 "transcript)"), types=UPLOAD_TYPES, key="upload",
+                         on_change=_picked,
                          help=_("A JSON file saved by this app, the command line or a live run, or a Claude Code "
                                 "session (.jsonl)."))
     chosen: Source | None = _opened_source(name, upload is not None, allow_trace, box)

@@ -26,13 +26,21 @@ function once(tag, attrs) {
   document.head.appendChild(node);
   return node.__ready;
 }
-function keep(parts) {
+let pending = {}, timer = null;
+function flush() {
+  clearTimeout(timer); timer = null;
   const url = new URL(window.location.href);
-  for (const [k, v] of Object.entries(parts)) {
+  for (const [k, v] of Object.entries(pending)) {
     if (v === null || v === undefined) url.searchParams.delete(k); else url.searchParams.set(k, String(v));
   }
+  pending = {};
   window.history.replaceState(window.history.state, "", url.toString());
 }
+function keep(parts) {  // at most a few address changes a second, however fast the reader steps
+  Object.assign(pending, parts);
+  if (timer === null) timer = setTimeout(flush, 150);
+}
+window.addEventListener("pagehide", flush);
 export default function (component) {
   const { data, parentElement } = component;
   Promise.all([once("link", { rel: "stylesheet", href: BASE + "player.css" }), once("script", { src: BASE + "vega.js" }),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from simulator.i18n import _
+
 from .lang import page_language
 
 
@@ -25,11 +27,19 @@ def require_entrypoint() -> None:
 
 
 #: Less empty space above each page's title, so the first screen shows more of what matters.
-PAGE_STYLE = "<style>.stMainBlockContainer { padding-top: 2.2rem; }</style>"
+PAGE_STYLE = ".stMainBlockContainer { padding-top: 2.2rem; }"
+
+
+def page_style() -> str:
+    """The page's CSS, with Streamlit's own "Skip to main content" link in the reader's language."""
+    skip = _("Skip to main content").replace("\\", "").replace('"', "")
+    return (f"<style>{PAGE_STYLE} [data-testid='stSkipToContent'] {{ font-size: 0; }}"
+            f"[data-testid='stSkipToContent']::after {{ content: \"{skip}\"; font-size: 1rem; }}</style>")
 
 
 def start_page() -> str:
     """What every page does first: run under the app's navigation, and speak the reader's language (returned)."""
     require_entrypoint()
-    st.html(PAGE_STYLE)
-    return page_language()
+    lang = page_language()
+    st.html(page_style())
+    return lang

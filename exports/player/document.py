@@ -239,7 +239,14 @@ def run_document(trace: Trace) -> dict[str, Any]:
             "notification_shape": str((trace.meta.get("settings") or {}).get("notification_shape")
                                       or "background-results"),
             "drains": b.drains, "code": b.pane, "states": {k: _(v) for k, v in STATE_WORDS.items()},
-            "metrics": m, "timeline": timeline_spec(trace, b.rows)}
+            "metrics": m, "timeline": timeline_spec(trace, b.rows), "code_note": code_note(trace)}
+
+
+def code_note(trace: Trace) -> str:
+    """The line under the code pane: whose code it is (an imported session ran someone else's)."""
+    if isinstance(trace.meta.get("import"), dict):
+        return _("This project's engine doing the same step; the imported harness's own code is not shown.")
+    return _("The engine's own functions; the highlighted line did this step.")
 
 
 def player_document(traces: dict[str, Trace], view: dict[str, Any] | None = None,

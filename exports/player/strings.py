@@ -48,6 +48,7 @@ def player_strings() -> dict[str, Any]:
         "queue_title": forms(ngettext("Notification queue: {n} waiting", "Notification queue: {n} waiting", 1),
                              ngettext("Notification queue: {n} waiting", "Notification queue: {n} waiting", 2)),
         "queue_empty": _("Empty."),
+        "sent_to_convo": _("Just taken out, now in the conversation:"),
         "code_title": _("The code that ran"),
         "code_note": _("The engine's own functions; the highlighted line did this step."),
         "message_head": _("#{n} · {role}"), "injected": _("injected by the loop, not written by anyone"),

@@ -122,10 +122,19 @@ def test_the_page_files_open_on_their_own(script):
     assert player_doc(at)["view"]["step"] == 30
 
 
-def test_the_embed_page_has_the_player_without_the_sidebar_or_exports():
+def test_the_embed_page_has_the_player_and_its_offline_file_without_the_sidebar():
     at = open_script(EMBED, scenario="multi-agent", mode="parallel", step="12")
     assert player_doc(at)["view"] == {"kind": "viewer", "mode": "parallel", "step": 12}
-    assert not at.sidebar.selectbox and not at.sidebar.file_uploader and not at.get("download_button")
+    assert not at.sidebar.selectbox and not at.sidebar.file_uploader
+    buttons = at.get("download_button")
+    assert len(buttons) == 1 and buttons[0].proto.label == "This run as one HTML file (works offline)"
+
+
+def test_the_viewer_offers_an_iframe_and_the_offline_file_side_by_side():
+    at = open_script(VIEWER, scenario="multi-agent", mode="parallel", step="12")
+    snippet = next(c.value for c in at.code if c.value.startswith("<iframe"))
+    assert "/embed?scenario=multi-agent&amp;mode=parallel&amp;step=12&amp;lang=en&amp;embed=true" in snippet
+    assert any(b.proto.label == "Download the HTML file" for b in at.get("download_button"))
 
 
 def test_an_embedded_app_opens_the_compact_viewer():

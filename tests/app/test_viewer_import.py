@@ -45,3 +45,12 @@ def test_a_bad_transcript_is_one_line_and_the_previous_session_stays():
     assert [plain(e.value) for e in at.error] == [
         'notes.jsonl: is not a Claude Code transcript (no line is a record with a "type" and a "sessionId")']
     assert plain(at.title[0].value) == before
+
+
+def test_an_imported_session_says_where_its_time_went_and_whose_code_is_shown():
+    data = current_session().text().encode()
+    at = upload(open_script(VIEWER), f"{SESSION}.jsonl", data)
+    text = "\n".join(t.value for t in at.text)
+    assert "Time in model calls:" in text and "Idle while background work ran:" in text
+    run = next(iter(player_doc(at)["runs"].values()))
+    assert run["code_note"].startswith("This project's engine doing the same step")

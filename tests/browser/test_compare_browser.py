@@ -39,7 +39,9 @@ def test_both_runs_share_one_axis_and_one_cursor(browser_page, app_url):
     before = [page.locator(f"[data-testid='s08-run-{m}'] .s08p-runstate").inner_text() for m in ("serial", "parallel")]
     for _ in range(4):
         page.get_by_role("button", name="Next moment").click()
-    page.wait_for_function("location.search.includes('t=')")
+    page.wait_for_function("""() => { const t = new URLSearchParams(location.search).get('t');
+        return t !== null && document.querySelector("[data-testid='s08-compare'] .where").textContent.startsWith(
+            't = ' + t + ' s'); }""")  # the address follows the cursor a moment later
     t = float(parse_qs(urlsplit(page.url).query)["t"][0])
     assert t > 0 and where.inner_text() == f"t = {t:.1f} s on both timelines"
     after = [page.locator(f"[data-testid='s08-run-{m}'] .s08p-runstate").inner_text() for m in ("serial", "parallel")]
