@@ -8,6 +8,7 @@ import sys
 
 from exports.text import metrics_text, timeline_text
 from simulator.errors import InputError, SimulatorError
+from simulator.i18n import _
 from simulator.inputs import open_source
 from simulator.metrics import metrics
 from simulator.modes import MODES, PARALLEL
@@ -17,8 +18,8 @@ from simulator.trace import Trace
 
 from . import export, importer, run
 
-COMPARE_KEYS = ("wall_s", "main_busy_s", "main_blocked_s", "main_idle_s", "utilisation", "llm_calls", "tasks",
-                "delivery_delay_max_s")
+COMPARE_KEYS = ("wall_s", "main_busy_s", "main_blocked_s", "main_idle_s", "utilisation", "llm_calls",
+                "agent_llm_calls", "input_tokens", "output_tokens", "tasks", "delivery_delay_max_s")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -45,13 +46,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
     """Play a scenario, recording or trace and print its timeline, then its figures."""
     trace = _trace_of(args.source, args.mode)
     title = trace.meta.get("title") or trace.meta.get("scenario", "")
-    print(f"# {title} — {trace.meta.get('mode')} harness, {trace.meta.get('clock')} clock")
+    print(_("# {title} — {mode} harness, {clock} clock").format(title=title, mode=trace.meta.get("mode"),
+                                                                   clock=trace.meta.get("clock")))
     print(timeline_text(trace))
     print()
     print(metrics_text(metrics(trace)))
     if args.out:
         trace.save(args.out)
-        print(f"\ntrace written to {args.out}")
+        print("\n" + _("trace written to {path}").format(path=args.out))
     return 0
 
 
@@ -64,6 +66,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         for m in result.values():
             m.pop("delivery_delays", None)
+            m.pop("usage_by_lane", None)
         print(json.dumps(result, indent=2))
         return 0
     s, p = result["serial"], result["parallel"]

@@ -34,6 +34,7 @@ from simulator.live.settings import MAX_OUTPUT_CAP, RunSettings, max_output_from
 from simulator.live.state import Recovery, RunState, default_state_dir, recover
 from simulator.metrics import metrics
 from simulator.modes import MODES, PARALLEL
+from simulator.notifications import BACKGROUND_RESULTS, NOTIFICATION_SHAPES
 from simulator.privacy import privacy_replacements, save_json, scrub_text
 from simulator.runs import run_scenario
 from simulator.scenario import Scenario, load_scenario
@@ -79,6 +80,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--state-dir", metavar="DIR", default=None,
                    help="where runs keep their task records; reopened at start to recover runs a crash "
                         "interrupted (default: $S08_STATE_DIR or ~/.local/state/s08)")
+    p.add_argument("--notification-shape", choices=NOTIFICATION_SHAPES, default=BACKGROUND_RESULTS,
+                   help="how finished tasks are announced to the model: the lesson's <background-results> lines "
+                        "(default) or Claude Code's <task-notification> elements")
     p.add_argument("--record", metavar="FILE", help="save the run as a recording (scenario format)")
     p.add_argument("--out", metavar="FILE", help="save the trace JSON")
     p.add_argument("--note", default=None, help="a note stored in the recording's source")
@@ -168,7 +172,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_virtual(scenario: Scenario, args: argparse.Namespace, out: TextIO) -> int:
     printer = _Printer(out, args.quiet)
-    trace = run_scenario(scenario, args.mode)
+    trace = run_scenario(scenario, args.mode, notification_shape=args.notification_shape
+                         if args.notification_shape != BACKGROUND_RESULTS else None)
     for ev in trace.events:
         printer.event(ev)
     printer.figures(trace)
@@ -267,7 +272,8 @@ def _run_real(kind: str, scenario: Scenario | None, args: argparse.Namespace, ou
         printer.line(f"({warning})")
     cap = int(args.max_output_mb * (1 << 20)) if args.max_output_mb is not None else max_output_from_env()
     settings = RunSettings(mode=args.mode, timeout_s=args.timeout, max_concurrent=args.max_concurrent,
-                           end_wait_s=args.end_wait, max_run_s=args.max_seconds, max_output_bytes=cap)
+                           end_wait_s=args.end_wait, max_run_s=args.max_seconds, max_output_bytes=cap,
+                           notification_shape=args.notification_shape)
     name = Path(args.record).stem if args.record else None
     run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     try:

@@ -24,3 +24,4 @@ ARROW_COLORS: dict[str, str] = {"spawn": "#64748b", "deliver": "#15803d"}
 CURSOR_COLOR = "#111827"
 DRAIN_COLOR = "#0f766e"
 QUEUE_COLOR = "#0d9488"
+PROGRESS_COLOR = "#0369a1"  # a tick where a running task reported lines of its output

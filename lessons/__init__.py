@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from .basics import blocking, fire_and_forget, lock, queue
 from .course import course_document
+from .failures import failures
 from .faq import injected, long_output, lost, order, serial_trap
 from .model import Chapter, Choice, Link, Question, scenario_trace
 
@@ -26,6 +27,7 @@ BUILDERS: dict[str, Callable[[], Chapter]] = {
     "faq-order": order,
     "faq-long-output": long_output,
     "faq-compaction": injected,
+    "faq-failures": failures,
 }
 LESSON_IDS: tuple[str, ...] = tuple(BUILDERS)
 

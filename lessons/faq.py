@@ -12,7 +12,7 @@ from .model import Chapter, Choice, Link, Question, run_key, scenario_trace
 from .steps import blocking_start, commands, first, first_injecting_drain, secs, tool_start
 
 
-def serial_trap(name: str = "multi-agent") -> Chapter:
+def serial_trap(name: str = "multi-agent-one-slot") -> Chapter:
     """Lesson 5: sub-agents in the background, and what parallel does (and does not) buy."""
     ser, par = scenario_trace(name, "serial"), scenario_trace(name, "parallel")
     ms, mp = metrics(ser), metrics(par)
@@ -56,7 +56,8 @@ def serial_trap(name: str = "multi-agent") -> Chapter:
         takeaway=_("Parallel does not always mean sooner; it always means the lead is free while its sub-agents work."),
         runs={run_key(name, "serial"): ser, run_key(name, "parallel"): par}, questions=[question],
         links=[Link(_("The blocking loop, stuck on a sub-agent"), name, "serial", blocking_start(ser)),
-               Link(_("The lead writes its plan while A and B work"), name, "parallel", tool_start(par, "write_file"))])
+               Link(_("The lead writes its plan while A and B work"), name, "parallel", tool_start(par, "write_file")),
+               _agents_link()])
 
 
 def lost(name: str = "result-after-end-turn") -> Chapter:
@@ -96,7 +97,8 @@ def lost(name: str = "result-after-end-turn") -> Chapter:
                "answers the user while a task still runs.").format(title=title),
         takeaway=_("The end of a turn is not the end of the run while tasks are still running."),
         runs={run_key(name, "parallel"): par}, questions=[question],
-        links=[Link(_("The model ends its turn"), name, "parallel", end_turn), Link(_("The loop idles"), name, "parallel", wait)])
+        links=[Link(_("The model ends its turn"), name, "parallel", end_turn), Link(_("The loop idles"), name, "parallel", wait),
+               _bug_link()])
 
 
 def order(name: str = "try-three-sleeps") -> Chapter:
@@ -167,7 +169,7 @@ def long_output(name: str = "long-output") -> Chapter:
         body=_("Some commands print a lot. In **{title}** one prints megabytes.").format(title=title),
         takeaway=_("A notification is a headline, not the whole story: the full output stays on disk."),
         runs={run_key(name, "parallel"): par}, questions=[question],
-        links=[Link(_("The drain that delivers the long output"), name, "parallel", drain)])
+        links=[Link(_("The drain that delivers the long output"), name, "parallel", drain), _flood_link()])
 
 
 def injected(name: str = "try-sleep-then-file") -> Chapter:
@@ -201,3 +203,21 @@ def injected(name: str = "try-sleep-then-file") -> Chapter:
         takeaway=_("Injected results are ordinary messages: they stay in the history like everything else."),
         runs={run_key(name, "parallel"): par}, questions=[question],
         links=[Link(_("The injection"), name, "parallel", inject)])
+
+
+def _agents_link(name: str = "multi-agent") -> Link:
+    """The same plan with real sub-agents: each a loop with its own model calls, on its own lane."""
+    return Link(_("The same plan with real sub-agents, each with a loop and a model of its own"), name, "parallel",
+                first(scenario_trace(name, "parallel"), "task_start"))
+
+
+def _bug_link(name: str = "end-turn-loses-result") -> Link:
+    """The reference loop's bug: it returns at end_turn, and the late result is lost."""
+    return Link(_("The reference loop returns at end_turn instead, and loses the result"), name, "parallel",
+                len(scenario_trace(name, "parallel").events) - 1)
+
+
+def _flood_link(name: str = "output-flood") -> Link:
+    """A task that reports its output lines while it runs: batched, so it cannot flood the conversation."""
+    return Link(_("A task that reports thousands of lines while it runs, batched and rate-limited"), name, "parallel",
+                first(scenario_trace(name, "parallel"), "progress"))

@@ -5,8 +5,9 @@ import streamlit as st
 from simulator.i18n import _
 from simulator.metrics import metrics
 from simulator.modes import PARALLEL, SERIAL
+from simulator.notifications import NOTIFICATION_SHAPES
 from simulator.scenario import scenario_from_dict
-from simulator.whatif import with_one_more_slot
+from simulator.whatif import NOTIFICATION_SHAPE_WORDS, with_one_more_slot
 from ui.documents import scenario_document
 from ui.exports import export_menu
 from ui.pickers import choose_source, kind_word
@@ -18,6 +19,7 @@ from ui.url import adopt_url, parse_float, set_url
 from ui.whatif import whatif_panel
 from views import compare
 from views.mechanism import mechanism_graph
+from views.shapes import injected_texts, with_shape
 
 start_page()
 
@@ -52,6 +54,15 @@ with st.expander(_("The parts of each harness, with this run's figures")):
     for trace, head in ((serial, _("Serial (s07)")), (parallel, _("Parallel (s08)"))):
         st.markdown("**" + head + "**")
         st.graphviz_chart(mechanism_graph(trace), width="stretch")
+with st.expander(_("The two notification shapes, side by side")):
+    st.caption(_("The same parallel run with each shape: what the drains injected, word for word."))
+    for column, shape in zip(st.columns(len(NOTIFICATION_SHAPES)), NOTIFICATION_SHAPES, strict=True):
+        column.markdown("**" + md_plain(_(NOTIFICATION_SHAPE_WORDS[shape])) + "**")
+        texts = injected_texts(run_data(with_shape(data, shape), PARALLEL))
+        for text in texts:
+            column.code(text, language="xml")
+        if not texts:
+            column.caption(_("Nothing was injected in this run."))
 st.markdown("##### " + _("The figures") + (" " + _("(before → after your changes)") if changes else ""))
 rows = compare.metric_rows(ms, mp, before)
 names = compare.column_names()

@@ -32,6 +32,7 @@ from simulator.live.settings import (
     live_enabled,
 )
 from simulator.modes import MODES, PARALLEL
+from simulator.whatif import NOTIFICATION_SHAPE_WORDS
 from ui.live_actions import (
     api_key,
     clear,
@@ -147,6 +148,8 @@ with right:
                         value=DEFAULT_END_WAIT_S, step=10.0, key="live_end_wait", disabled=running)
         st.number_input(_("Stop the whole run after (s)"), min_value=10.0, max_value=MAX_RUN_CAP_S,
                         value=DEFAULT_MAX_RUN_S, step=60.0, key="live_max_run", disabled=running)
+        st.radio(_("Notifications reach the model as…"), list(NOTIFICATION_SHAPE_WORDS), key="live_shape",
+                 format_func=lambda k: _(NOTIFICATION_SHAPE_WORDS[k]), disabled=running)
 
 with st.expander(_("What Start does"), expanded=not on):
     s = settings()

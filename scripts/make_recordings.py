@@ -1,4 +1,4 @@
-"""Regenerate ``fixtures/recordings/rec-try-*.json``: the seed's three try-it prompts, recorded.
+"""Regenerate ``fixtures/recordings/rec-*.json``: the seed's three try-it prompts, a fix-and-rerun and sub-agents, recorded.
 
 Each prompt runs as a live run (real commands, real clock) in a fresh
 temporary work directory. The model is a stand-in that reads the conversation
@@ -6,7 +6,7 @@ and makes the choices a Claude model typically makes for that prompt, waiting a
 realistic time before each answer; its text follows what actually happened
 (which tasks have finished, what pytest printed). Run from the repository root:
 
-    python -m scripts.make_recordings            # all three
+    python -m scripts.make_recordings            # all five
     python -m scripts.make_recordings three-sleeps
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 
 from simulator.model import ModelTurn
 from simulator.privacy import command_env, save_json
-from simulator.recording import recording_from_trace, task_outcomes
+from simulator.recording import recording_from_trace, task_outputs
 from simulator.runs import RealRun, run_scenario
 from simulator.scenario import FIXTURES, scenario_from_dict
 from simulator.scripted_model import seen_commands
@@ -91,8 +91,8 @@ def _text(t: str) -> dict[str, Any]:
     return {"type": "text", "text": t}
 
 
-def _tool(name: str, **args: Any) -> dict[str, Any]:
-    return {"type": "tool_use", "name": name, "input": args}
+def _tool(tool_name: str, **args: Any) -> dict[str, Any]:
+    return {"type": "tool_use", "name": tool_name, "input": args}
 
 
 # -- 1. sleep in the background, write a file meanwhile ------------------------------------------------
@@ -214,6 +214,71 @@ def decide_pytest(call: int, messages: list[dict[str, Any]], seen: set[str]) -> 
                   "it arrives.")]
 
 
+# -- 4. a failing test, a fix, the test again (one command, two outcomes) ---------------------------------------
+RERUN = "python -m pytest -q"
+RERUN_PROJECT = {
+    "calc.py": '"""Numbers."""\n\n\ndef mean(values):\n    return sum(values) // len(values)\n',
+    "tests/test_calc.py": "from calc import mean\n\n\ndef test_mean_of_two():\n    assert mean([1, 2]) == 1.5\n\n\n"
+                          "def test_mean_of_equal_values():\n    assert mean([4, 4, 4]) == 4\n",
+}
+MEAN_OLD = "    return sum(values) // len(values)\n"
+MEAN_NEW = "    return sum(values) / len(values)\n"
+
+
+def _tool_uses(messages: list[dict[str, Any]], name: str) -> int:
+    return sum(1 for m in messages if isinstance(m["content"], list)
+               for b in m["content"] if b.get("type") == "tool_use" and b.get("name") == name)
+
+
+def decide_fix_and_rerun(call: int, messages: list[dict[str, Any]], seen: set[str]) -> list[dict[str, Any]]:
+    if call == 1:
+        return [_text("I'll run the tests in the background first."), _tool("background_run", command=RERUN)]
+    if RERUN not in seen:
+        return [_text("The tests are running; I'll wait for their result.")]
+    results = [t for t in _texts(messages) if t.startswith("<background-results>")]
+    if _tool_uses(messages, "background_run") == 1 and "] error: " in results[-1]:
+        if not _tool_uses(messages, "read_file"):
+            return [_text("test_mean_of_two fails. Let me read calc.py."), _tool("read_file", path="calc.py")]
+        if not _tool_uses(messages, "edit_file"):
+            return [_text("mean() uses floor division; it should divide exactly."),
+                    _tool("edit_file", path="calc.py", old_text=MEAN_OLD, new_text=MEAN_NEW)]
+        return [_text("Fixed. Running the tests again."), _tool("background_run", command=RERUN)]
+    return [_text(f"Fixed: mean() now divides exactly, and the tests pass ({_pytest_summary(messages)}).")]
+
+
+# -- 5. two sub-agents in the background ----------------------------------------------------------------------------
+def decide_sub_agents(call: int, messages: list[dict[str, Any]], seen: set[str]) -> list[dict[str, Any]]:
+    if call == 1:
+        return [_text("Two independent parts: each goes to a sub-agent in the background."),
+                _tool("background_agent", name="A", task="Write slugify() in text_utils.py and check it"),
+                _tool("background_agent", name="B", task="Write a README section about text_utils")]
+    missing = [n for n in ("A", "B") if f"agent:{n}" not in seen]
+    if missing:
+        return [_text(f"Waiting for sub-agent {' and '.join(missing)}.")]
+    return [_text("Both sub-agents are done: text_utils.slugify() is written and checked, and the README "
+                  "documents it.")]
+
+
+SLUG_CHECK = "python3 -c \"from text_utils import slugify; assert slugify('Hello, World') == 'hello-world'; print('ok')\""
+SLUG = ('import re\n\n\ndef slugify(text):\n    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")\n')
+
+
+def decide_agent_a(call: int, messages: list[dict[str, Any]], seen: set[str]) -> list[dict[str, Any]]:
+    if call == 1:
+        return [_text("Writing slugify()."), _tool("write_file", path="text_utils.py", content=SLUG)]
+    if call == 2:
+        return [_tool("bash", command=f"sleep 1; {SLUG_CHECK}")]
+    return [_text("slugify() is in text_utils.py; the check printed ok.")]
+
+
+def decide_agent_b(call: int, messages: list[dict[str, Any]], seen: set[str]) -> list[dict[str, Any]]:
+    if call == 1:
+        return [_text("Writing the README section."),
+                _tool("write_file", path="README.md", content="# text_utils\n\n`slugify(text)` turns a title "
+                                                             "into a URL-safe slug.\n")]
+    return [_text("README.md now has a section on slugify().")]
+
+
 # -- running and saving -----------------------------------------------------------------------------------------
 JOBS: dict[str, dict[str, Any]] = {
     "sleep-then-file": {
@@ -240,6 +305,28 @@ JOBS: dict[str, dict[str, Any]] = {
         "description": "The third try-it prompt run for real on a tiny project: pytest runs eight tests in a "
                        "background process while the agent reads, edits and documents the code.",
     },
+    "fix-and-rerun": {
+        "prompt": "Run the tests in the background and fix whatever fails",
+        "decide": decide_fix_and_rerun, "latencies": [2.1, 1.8, 2.3, 2.6, 2.0, 1.7, 2.2], "files": RERUN_PROJECT,
+        "name": "rec-fix-and-rerun", "tags": ["recording", "occurrences"],
+        "title": "Recorded: a failing test, a fix, the tests again",
+        "summary": "pytest fails, the agent fixes mean(), pytest passes: the recording keeps both runs' outcomes.",
+        "description": "A real pytest run fails, the agent reads and fixes the code, and the same command runs "
+                       "again and passes. The recording keys outcomes by run, so a replay shows the failure "
+                       "first and the pass second.",
+    },
+    "sub-agents": {
+        "prompt": "Write slugify() in text_utils.py and document it, with sub-agents",
+        "decide": decide_sub_agents, "latencies": [2.4, 1.9, 2.0, 2.2], "files": {},
+        "agents": {"A": (decide_agent_a, [1.6, 1.8, 1.5]), "B": (decide_agent_b, [2.2, 1.9])},
+        "name": "rec-sub-agents", "tags": ["recording", "sub-agents"],
+        "title": "Recorded: two sub-agents in the background",
+        "summary": "Sub-agents A (code and a check) and B (docs) run at once with real commands; their answers "
+                   "reach the lead through the queue.",
+        "description": "The lead starts two sub-agents with background_agent. Each has a model of its own (a "
+                       "scripted stand-in) and works on its own lane with real commands in the shared work "
+                       "directory; their answers come back as background results.",
+    },
 }
 
 
@@ -251,23 +338,33 @@ def record(key: str) -> dict[str, Any]:
             (workdir / rel).parent.mkdir(parents=True, exist_ok=True)
             (workdir / rel).write_text(text, encoding="utf-8")
         model = StandIn(key, job["decide"], job["latencies"])
+        agents = job.get("agents") or {}
+
+        def agent_model(name: str, task: str) -> StandIn | None:
+            if name not in agents:
+                return None
+            decide, latencies = agents[name]
+            return StandIn(f"{key}:{name}", decide, latencies)
+
         run = RealRun(model, job["prompt"], workdir, mode="parallel", timeout_s=120.0,
                       max_concurrent=8, end_wait_s=120.0, env=command_env(),
-                      meta={"llm": "scripted", "model": MODEL_NAME})
+                      meta={"llm": "scripted", "model": MODEL_NAME}, agent_models=agent_model if agents else None)
         reason = run.start()
         if reason != "end_turn":
             raise SystemExit(f"{key}: the run ended with {reason!r}")
+        name = job.get("name", f"rec-try-{key}")
         data = recording_from_trace(run.trace, prompt=job["prompt"],
-                                    commands_measured=task_outcomes(run.bg), model_name=MODEL_NAME,
-                                    llm_kind="scripted", note=NOTE, name=f"rec-try-{key}", title=job["title"],
-                                    summary=job["summary"], description=job["description"], files=job["files"], workdir=workdir)
-    data["tags"] = ["recording", "try-it"]
-    scenario = scenario_from_dict(data, f"rec-try-{key}")
+                                    outputs_measured=task_outputs(run.bg), model_name=MODEL_NAME,
+                                    llm_kind="scripted", note=NOTE, name=name, title=job["title"],
+                                    summary=job["summary"], description=job["description"], files=job["files"],
+                                    workdir=workdir)
+    data["tags"] = job.get("tags", ["recording", "try-it"])
+    scenario = scenario_from_dict(data, name)
     for mode in ("parallel", "serial"):
         trace = run_scenario(scenario, mode)
         if trace.events[-1].get("reason") != "end_turn":
             raise SystemExit(f"{key}: the {mode} replay ended with {trace.events[-1].get('reason')!r}")
-    path = OUT / f"rec-try-{key}.json"
+    path = OUT / f"{name}.json"
     save_json(data, path)
     path.chmod(0o644)
     print(f"wrote {path.relative_to(FIXTURES.parent)}: {len(data['turns'])} turns, {run.trace.duration:.1f} s")

@@ -81,6 +81,7 @@ class AnthropicModel:
         self._api_key = api_key
         self._base_url = base_url
         self._client = client
+        self._injected = client is not None
         self.calls = 0
         self.usage = {"input_tokens": 0, "output_tokens": 0}
         self.last_latency_s: float | None = None
@@ -115,6 +116,12 @@ class AnthropicModel:
                 raise ModelError(NO_KEY_MESSAGE)
             self._client = client
         return self._client
+
+    def fork(self) -> AnthropicModel:
+        """A model like this one with a client of its own (for a sub-agent); an injected client is shared."""
+        return AnthropicModel(self.name, api_key=self._api_key, base_url=self._base_url, max_tokens=self.max_tokens,
+                              timeout_s=self.timeout_s, max_retries=self.max_retries,
+                              client=self._client if self._injected else None)
 
     def check_credentials(self) -> None:
         """Raise ``ModelError`` now (before any request) if no credential is configured."""

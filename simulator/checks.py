@@ -101,10 +101,15 @@ def _short_number(value: int | float) -> str:
     return text if len(text) <= 24 else text[:20] + "…"
 
 
-def check_version(source: str, data: dict[str, Any], kind: str, version: int) -> None:
-    """The document's ``version`` must be exactly the integer ``version`` (not ``1.0``, not ``true``)."""
+def check_version(source: str, data: dict[str, Any], kind: str, version: int | tuple[int, ...]) -> None:
+    """The document's ``version`` must be exactly one of the integers ``version`` (not ``1.0``, not ``true``)."""
     found = data.get("version")
-    if type(found) is not int or found != version:
+    versions = version if isinstance(version, tuple) else (version,)
+    if type(found) is not int or found not in versions:
         shown = _short_number(found) if is_number(found) else ascii(found)[:40]
-        raise InputError(source, _("unknown {kind} version {found} (this program reads version {version}, "
-                                   "the integer)").format(kind=kind, found=shown, version=version))
+        if len(versions) == 1:
+            raise InputError(source, _("unknown {kind} version {found} (this program reads version {version}, "
+                                       "the integer)").format(kind=kind, found=shown, version=versions[0]))
+        raise InputError(source, _("unknown {kind} version {found} (this program reads versions {versions}, "
+                                   "integers)").format(kind=kind, found=shown,
+                                                       versions=", ".join(map(str, versions))))

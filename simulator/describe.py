@@ -8,50 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from .describe_agents import AGENT_LOOP_KINDS, agent_sentence
+from .describe_status import activity, run_status, task_counts
+from .describe_summary import event_summary
+from .describe_tasks import inject_sentence, progress_drain_sentence, progress_sentence, spawn_sentence
+from .describe_words import cmd, target, target_words, task_name
 from .i18n import _, ngettext
 from .modes import PARALLEL, SERIAL
 from .status_words import status_word
 from .text import one_line
-
-_TARGET_KEYS = ("command", "path", "task_id")
-
-
-def _flat(value: Any, limit: int = 70) -> str:
-    return one_line(value, limit, printable=True)
-
-
-def target(args: Any) -> str:
-    """What a tool call works on: its command, path or task id (or "")."""
-    if not isinstance(args, dict):
-        return ""
-    return str(args.get("command") or args.get("path") or args.get("task_id") or "")
-
-
-def _cmd(ev: dict[str, Any], limit: int = 50) -> str:
-    command = str(ev.get("command") or "")
-    return f"`{command[:limit]}{'…' if len(command) > limit else ''}`"
-
-
-def _target_words(args: Any) -> str:
-    args = args or {}
-    if "command" in args:
-        return _cmd(args)
-    if "path" in args:
-        return f"`{args['path']}`"
-    if "task_id" in args:
-        return _("task {id}").format(id=args["task_id"])
-    return ""
-
-
-def _tool_call(name: str, args: Any) -> str:
-    if not isinstance(args, dict) or not args:
-        return f"{name}()"
-    key = next((k for k in _TARGET_KEYS if k in args), next(iter(args)))
-    return f"{name}({_flat(args[key], 50)})"
-
-
-def _who(tid: str, names: dict[str, str] | None) -> str:
-    return (names or {}).get(tid) or _("task {id}").format(id=tid)
+from .trace import MAIN
 
 
 def _end_words(ev: dict[str, Any]) -> str:
@@ -70,7 +36,9 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
     ``mode`` is the harness; ``names`` gives tasks a reader's name (``A (auth)``) instead of their id.
     """
     kind = ev["kind"]
-    who = _who(str(ev.get("task_id", "")), names)
+    if ev.get("lane", MAIN) != MAIN and kind in AGENT_LOOP_KINDS:
+        return agent_sentence(ev, task_name(str(ev["lane"]).removeprefix("bg:"), names), names)
+    who = task_name(str(ev.get("task_id", "")), names)
     if kind == "session_start":
         return (_("The user's request opens the conversation. This is the serial harness (s07): every command "
                   "runs on the main thread and holds it until it ends.") if mode == SERIAL else
@@ -78,6 +46,8 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
                   "go to a background task while the main thread goes on."))
     if kind == "drain":
         n = len(ev.get("delivered") or [])
+        if ev.get("progress"):
+            return progress_drain_sentence(n, len(ev["progress"]))
         if n:
             return ngettext("Right before calling the model, the loop drains the queue: it takes {n} notification "
                             "out, under the queue's lock.",
@@ -87,6 +57,8 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
                  "conversation.")
     if kind == "inject":
         n = len(ev.get("task_ids") or [])
+        if str(ev.get("text", "")).startswith("<task-notification>") or ev.get("progress_ids"):
+            return inject_sentence(ev)
         return ngettext("The loop adds a <background-results> block with {n} result to the conversation: the model "
                         "reads it in this very call.",
                         "The loop adds a <background-results> block with {n} results to the conversation: the model "
@@ -107,12 +79,18 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
                             "The model answers with {n} tool calls: {tools}.", len(uses)).format(n=len(uses), tools=tools)
         return _("The model answers in words only and ends its turn.")
     if kind == "tool_start":
-        tool, what = ev.get("tool"), _target_words(ev.get("input"))
+        tool, what = ev.get("tool"), target_words(ev.get("input"))
         if tool == "bash":
             return _("The main thread runs {what} itself: it is blocked until the command ends.").format(what=what)
-        if tool == "background_run" and ev.get("blocking"):
+        if tool in ("background_run", "background_agent") and ev.get("blocking"):
             return _("The serial harness has no background tasks: {what} runs on the main thread, which is blocked "
                      "until it ends.").format(what=what)
+        if tool == "background_agent":
+            return _("background_agent hands {what} to the background manager: it will run a loop of its own, with "
+                     "its own model, on a lane of its own.").format(what=what)
+        if tool == "kill_background":
+            return _("kill_background asks the background manager to stop {what}; it does not wait for it.").format(
+                what=what)
         if tool == "background_run":
             return _("background_run hands {what} to the background manager instead of running it here.").format(what=what)
         if tool == "check_background":
@@ -121,9 +99,11 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
             return _("The main thread runs {tool} on {what} itself: it is blocked until it ends.").format(
                 tool=tool, what=what or _("its input"))
         return _("The main thread runs {tool} on {what}: a quick tool, done in a moment.").format(tool=tool, what=what)
+    if kind == "spawn" and (ev.get("agent") or ev.get("progress")):
+        return spawn_sentence(ev, who)
     if kind == "spawn":
         return _("The manager records {who} for {command} and starts it in the background. background_run returns "
-                 "the task's id at once: it does not wait.").format(who=who, command=_cmd(ev))
+                 "the task's id at once: it does not wait.").format(who=who, command=cmd(ev))
     if kind == "refused":
         return _("The harness refuses this call: {reason}").format(reason=one_line(ev.get("reason", ""), 200))
     if kind == "check":
@@ -134,6 +114,8 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
             return _("{tool} returns an error; the model will read it as the tool's result.").format(tool=ev.get("tool"))
         if ev.get("tool") == "background_run" and str(ev.get("result", "")).startswith("Background task"):
             return _("background_run has returned the task's id; the main thread is free to go on.")
+        if ev.get("tool") == "background_agent" and str(ev.get("result", "")).startswith("Background agent"):
+            return _("background_agent has returned the sub-agent's task id; the main thread is free to go on.")
         return _("{tool} returns; its result goes into the conversation for the next model call.").format(
             tool=ev.get("tool"))
     if kind == "wait_start":
@@ -147,11 +129,17 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
                 if ev.get("reason") == "notification" else _("The wait ran out before any task finished."))
     if kind == "task_queued":
         return _("{who} waits for a free slot: as many tasks as the limit allows are running.").format(who=who)
+    if kind == "task_start" and ev.get("msg") is not None:
+        return _("{who} starts: a sub-agent with a loop and a model of its own; its task is the first message of a "
+                 "conversation of its own.").format(who=who)
     if kind == "task_start":
         attempt = int(ev.get("attempt", 1) or 1)
         return (_("{who} starts {command} again in the background (attempt {attempt}).").format(
-            who=who, command=_cmd(ev), attempt=attempt) if attempt > 1 else
-            _("{who} starts {command} in the background.").format(who=who, command=_cmd(ev)))
+            who=who, command=cmd(ev), attempt=attempt) if attempt > 1 else
+            _("{who} starts {command} in the background.").format(who=who, command=cmd(ev)))
+    if kind == "retry" and ev.get("reason") == "error":
+        return _("{who} failed with exit code {code} and starts again (attempt {attempt}).").format(
+            who=who, code=ev.get("exit_code"), attempt=ev.get("attempt"))
     if kind == "retry":
         return _("{who} ran out of time and starts again (attempt {attempt}).").format(who=who, attempt=ev.get("attempt"))
     if kind == "finish":
@@ -173,138 +161,25 @@ def event_sentence(ev: dict[str, Any], mode: str = PARALLEL, names: dict[str, st
                         "it at the next drain, not now.",
                         "{who} takes the queue's lock and adds its notification ({depth} waiting). The model will see "
                         "it at the next drain, not now.", depth).format(who=who, depth=depth)
+    if kind == "kill" and ev.get("by") == "model":
+        return _("The model asked to stop {who} with kill_background: it is killed, with every process it "
+                 "started.").format(who=who)
     if kind == "kill":
         return _("{who} is stopped, with every process it started.").format(who=who)
+    if kind == "progress":
+        return progress_sentence(ev, who)
     if kind == "error":
         return _("The run stops: {message}").format(message=one_line(ev.get("message", ""), 200))
+    if kind == "session_end" and ev.get("undelivered"):
+        lost = len(ev["undelivered"])
+        return ngettext("The run ends at {t} s, but {n} result never reached the model: the loop returned when the "
+                        "model ended its turn, without waiting (the known bug).",
+                        "The run ends at {t} s, but {n} results never reached the model: the loop returned when the "
+                        "model ended its turn, without waiting (the known bug).", lost).format(
+            t=f"{float(ev['t']):.1f}", n=lost)
     if kind == "session_end":
         return _("The run ends at {t} s: {why}.").format(t=f"{float(ev['t']):.1f}", why=_end_words(ev))
     return _("Something happened that this version does not describe ({kind}).").format(kind=kind)
 
 
-def event_summary(ev: dict[str, Any]) -> str:
-    """A short, single-line description of one trace event (for logs and the text timeline)."""
-    kind = ev.get("kind")
-    if kind == "session_start":
-        return f"{ev.get('mode')} mode: {_flat(ev.get('prompt', ''), 60)}"
-    if kind == "drain":
-        got = ev.get("delivered") or []
-        return (f"queue {len(ev.get('queue_before') or [])} -> {len(ev.get('queue_after') or [])}"
-                + (f", delivered {', '.join(got)}" if got else ""))
-    if kind == "inject":
-        return f"<background-results> with {len(ev.get('task_ids') or [])} result(s)"
-    if kind == "model_start":
-        return f"call #{ev.get('call')} ({ev.get('message_count')} messages)"
-    if kind == "model_end":
-        blocks = ev.get("content") or []
-        tools = [_tool_call(b.get("name", "?"), b.get("input")) for b in blocks if b.get("type") == "tool_use"]
-        words = " ".join(b.get("text", "") for b in blocks if b.get("type") == "text")
-        detail = ", ".join(tools) if tools else _flat(words, 60)
-        mark = " (waiting turn)" if ev.get("synthetic") else ""
-        return f"{ev.get('stop_reason')}{mark}: {detail}" if detail else f"{ev.get('stop_reason')}{mark}"
-    if kind == "tool_start":
-        blocking = " [blocks]" if ev.get("blocking") else ""
-        return _tool_call(str(ev.get("tool")), ev.get("input")) + blocking
-    if kind == "tool_end":
-        return ("error: " if ev.get("is_error") else "") + _flat(ev.get("result", ""), 60)
-    if kind == "spawn":
-        return f"task {ev.get('task_id')}: {_flat(ev.get('command', ''), 50)}"
-    if kind == "refused":
-        return _flat(ev.get("reason", ""), 70)
-    if kind == "check":
-        return f"task {ev.get('task_id') or 'all'}"
-    if kind == "kill":
-        return f"task {ev.get('task_id')}: {ev.get('reason')}"
-    if kind == "wait_start":
-        limit = f", up to {ev.get('limit_s')} s" if ev.get("limit_s") is not None else ""
-        return f"{len(ev.get('pending') or [])} task(s) running{limit}"
-    if kind == "wait_end":
-        return str(ev.get("reason"))
-    if kind == "error":
-        return _flat(ev.get("message", ""), 90)
-    if kind == "session_end":
-        return f"{ev.get('reason')}: {_flat(ev.get('message', ''), 70)}"
-    if kind == "task_queued":
-        return f"task {ev.get('task_id')} queued"
-    if kind == "task_start":
-        return f"task {ev.get('task_id')} attempt {ev.get('attempt', 1)}: {_flat(ev.get('command', ''), 50)}"
-    if kind == "retry":
-        return f"task {ev.get('task_id')} attempt {ev.get('attempt')}"
-    if kind == "finish":
-        code = ev.get("exit_code")
-        return (f"task {ev.get('task_id')} {ev.get('status')}"
-                + (f" (exit {code})" if code not in (None, 0) else "")
-                + f" after {float(ev.get('duration_s') or 0):.2f} s: {_flat(ev.get('preview', ''), 40)}")
-    if kind == "enqueue":
-        return f"task {ev.get('task_id')} notification queued (depth {ev.get('queue_depth')})"
-    return ""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def task_counts(events: list[dict[str, Any]]) -> dict[str, int]:
-    """How many background tasks were started, and how many are queued, running and finished."""
-    status: dict[str, str] = {}
-    for ev in events:
-        kind = ev["kind"]
-        if kind == "spawn":
-            status.setdefault(ev["task_id"], "spawned")
-        elif kind == "task_queued":
-            status[ev["task_id"]] = "queued"
-        elif kind in ("task_start", "retry"):
-            status[ev["task_id"]] = "running"
-        elif kind == "finish":
-            status[ev["task_id"]] = "finished"
-    values = list(status.values())
-    return {"started": len(values), "queued": values.count("queued") + values.count("spawned"),
-            "running": values.count("running"), "finished": values.count("finished")}
-
-
-def activity(last: dict[str, Any] | None, counts: dict[str, int]) -> str:
-    """What a running loop is doing, from its latest main-lane event (for a live run's status line)."""
-    kind = last["kind"] if last else None
-    if kind is None or kind == "session_start":
-        text = "Starting the session…"
-    elif kind == "model_start":
-        text = f"Model call #{last.get('call')}: waiting for the answer…"
-    elif kind == "model_end":
-        text = "Reading the model's answer…"
-    elif kind == "tool_start":
-        what = target(last.get("input"))
-        detail = f" ({one_line(what, 60)})" if what else ""
-        text = (f"Running {last.get('tool')}{detail} on the main thread: the loop is blocked until it ends…"
-                if last.get("blocking") else f"Running tool {last.get('tool')}{detail}…")
-    elif kind == "wait_start":
-        pending = counts["running"] + counts["queued"]
-        text = f"Waiting for {_plural(pending, 'background task')} (the model has ended its turn)…"
-    elif kind in ("wait_end", "drain", "inject"):
-        text = "Draining the notification queue before the next model call…"
-    elif kind in ("error", "session_end"):
-        text = "Ending the session…"
-    else:
-        text = "Running the model's tool calls…"
-    if counts["running"] and kind != "wait_start":
-        text += f" · {_plural(counts['running'], 'background task')} running"
-    return text
-
-
-def run_status(events: list[dict[str, Any]], duration: float, state: str, *, message: str | None = None,
-               error: str | None = None, time_limit_s: float | None = None) -> str:
-    """One line on what a live run is doing now (``state`` running or stopping), or how it ended."""
-    if state == "error":
-        return f"Error: {error or message or 'the run failed'}"
-    if state == "stopped":
-        why = (f"it reached its time limit of {time_limit_s:g} s" if time_limit_s is not None
-               else "you pressed Stop")
-        return f"Stopped ({why}) after {duration:.1f} s; every task it started was killed."
-    if state == "done":
-        return f"Done in {duration:.1f} s: {message or 'the run ended.'}"
-    last = next((ev for ev in reversed(events) if ev["lane"] == "main"), None)
-    if state == "stopping":
-        if last is not None and last["kind"] == "model_start":
-            return (f"Stopping: its tasks were killed; waiting for model call #{last.get('call')} to return "
-                    "(a request in flight cannot be cut short).")
-        return "Stopping: killing every task this run started…"
-    return activity(last, task_counts(events))
+__all__ = ["activity", "event_sentence", "event_summary", "run_status", "target", "task_counts"]

@@ -4,7 +4,8 @@ This file is the place to change the drain policy. The lesson's loop drains righ
 before every model call (``every_call``); ``when_idle`` drains only once the model
 has ended its turn and waits for results. A new policy needs a name in
 ``DRAIN_POLICIES``, a rule in ``drains_now``, and (for What-if) a line of words
-in ``simulator/whatif.py``.
+in ``simulator/whatif.py``. The words of what is injected, in either notification
+shape, are in ``simulator/notifications.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .conversation import Conversation
-from .notifications import injection_text
+from .notifications import BACKGROUND_RESULTS, injection_text, is_progress
 from .trace import TraceRecorder
 
 EVERY_CALL = "every_call"
@@ -29,20 +30,24 @@ def drains_now(policy: str, model_is_idle: bool) -> bool:
     return policy == EVERY_CALL or model_is_idle
 
 
-def drain(bg: Any, conversation: Conversation, rec: TraceRecorder) -> list[dict[str, Any]]:
-    """Take every queued notification and inject them as one ``<background-results>`` block.
+def drain(bg: Any, conversation: Conversation, rec: TraceRecorder,
+          shape: str = BACKGROUND_RESULTS) -> list[dict[str, Any]]:
+    """Take every queued notification and inject them as one block in ``shape``.
 
-    Records a ``drain`` event (the queue before and after, the tasks delivered) and,
+    Records a ``drain`` event (the queue before and after, the tasks whose results it
+    delivered, and under ``progress`` the tasks whose progress lines it delivered) and,
     when something was delivered, an ``inject`` event with the exact text. Returns
     the notifications taken.
     """
     before = bg.queue_snapshot()
     notes = bg.drain_notifications() if before else []
     after = bg.queue_snapshot()
-    rec.emit("drain", queue_before=notes or before, queue_after=after, delivered=[n["task_id"] for n in notes])
+    results = [n["task_id"] for n in notes if not is_progress(n)]
+    progress = [n["task_id"] for n in notes if is_progress(n)]
+    rec.emit("drain", queue_before=notes or before, queue_after=after, delivered=results, progress=progress or None)
     if not notes:
         return notes
-    text = injection_text(notes)
+    text = injection_text(notes, shape)
     op = conversation.add_user_blocks([{"type": "text", "text": text}], injected=True)
-    rec.emit("inject", text=text, task_ids=[n["task_id"] for n in notes], msg=op)
+    rec.emit("inject", text=text, task_ids=results, progress_ids=progress or None, msg=op)
     return notes

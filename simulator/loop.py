@@ -3,11 +3,15 @@
 One loop serves both harnesses:
 
 * ``parallel`` (s08): ``background_run`` hands a command to the BackgroundManager
-  and returns a task id at once; before every model call the loop drains the
-  notification queue and injects a ``<background-results>`` block.
+  and returns a task id at once (``background_agent`` does the same with a
+  sub-agent); before every model call the loop drains the notification queue and
+  injects the results (a ``<background-results>`` block, or ``<task-notification>``
+  elements: ``LoopSettings.notification_shape``).
 * ``serial`` (s07): every command blocks; ``background_run`` runs to completion
-  and its result comes back directly, as if it were ``bash``.
+  and its result comes back directly, as if it were ``bash`` (a sub-agent runs to
+  its end the same way).
 
+A sub-agent runs this same loop with its own model, on a lane of its own.
 Everything the loop does is recorded as trace events (see ``trace.py``).
 """
 
@@ -22,9 +26,24 @@ from .drain import DRAIN_POLICIES, EVERY_CALL, drain, drains_now
 from .errors import ModelError, UnsafeCommandError
 from .model import Model, ModelTurn
 from .modes import MODES, PARALLEL
-from .notifications import started_task_id
-from .tools import SYSTEM_PROMPT, TOOLS
+from .notifications import (
+    BACKGROUND_RESULTS,
+    FINAL_STATUSES,
+    NOTIFICATION_SHAPES,
+    SHAPE_TAGS,
+    already_finished_text,
+    is_progress,
+    started_task_id,
+    unknown_task_text,
+)
+from .tokens import TOKEN_ESTIMATE, TokenEstimator
+from .tools import AGENT_NAME_CHARS, AGENT_TASK_CHARS, progress_problem, system_prompt, tools_for
 from .trace import TraceRecorder
+
+#: ``kill`` reasons the loop records.
+KILL_BY_MODEL = "the model called kill_background"
+KILL_SESSION_ENDED = "session ended"
+KILL_STOPPED = "stopped by the user"
 
 
 @dataclass
@@ -35,12 +54,19 @@ class LoopSettings:
     drain_policy: str = EVERY_CALL  # see drain.py
     end_wait_s: float = 600.0  # how long to wait for running tasks after the model ends its turn
     max_model_calls: int = 60
+    notification_shape: str = BACKGROUND_RESULTS  # see notifications.py
+    #: False reproduces the reference implementation's known bug: the loop returns when the model
+    #: ends its turn, without waiting for the tasks still running, so their results are never delivered.
+    end_turn_waits: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {self.mode!r}")
         if self.drain_policy not in DRAIN_POLICIES:
             raise ValueError(f"drain_policy must be one of {DRAIN_POLICIES}, not {self.drain_policy!r}")
+        if self.notification_shape not in NOTIFICATION_SHAPES:
+            raise ValueError(f"notification_shape must be one of {NOTIFICATION_SHAPES}, "
+                             f"not {self.notification_shape!r}")
 
 
 class AgentLoop:
@@ -49,23 +75,30 @@ class AgentLoop:
     ``runtime`` runs blocking commands and file tools (``run_command``,
     ``read_file``, ``write_file``, ``edit_file``); ``bg`` is a BackgroundManager
     (real or virtual); ``clock`` gives time and, for the virtual clock, lets
-    declared model latency pass.
+    declared model latency pass. ``subagent`` marks the loop of a sub-agent: it is
+    offered every tool but ``background_agent`` and a sub-agent's system prompt.
     """
 
-    def __init__(self, model: Model, runtime: Any, bg: Any, clock: Any, recorder: TraceRecorder,
-                 settings: LoopSettings | None = None, system: str = SYSTEM_PROMPT) -> None:
+    def __init__(self, model: Model, runtime: Any, bg: Any, clock: Any, recorder: Any,
+                 settings: LoopSettings | None = None, system: str | None = None, *,
+                 subagent: bool = False) -> None:
         self.model = model
         self.runtime = runtime
         self.bg = bg
         self.clock = clock
-        self.rec = recorder
+        self.rec: TraceRecorder = recorder
         self.settings = settings or LoopSettings()
-        self.system = system
+        tag = SHAPE_TAGS[self.settings.notification_shape]
+        self.subagent = subagent
+        self.system = system if system is not None else system_prompt(tag, subagent)
+        self.tools = tools_for(tag, subagent)
         self.conversation = Conversation()
         self.calls = 0
         self.stop_requested = False
         self.end_reason = ""
+        self.end_message = ""
         self._kill_lock = threading.Lock()
+        self._tokens = TokenEstimator()
 
     # -- the loop ----------------------------------------------------------------------
     def run(self, prompt: str) -> str:
@@ -79,7 +112,7 @@ class AgentLoop:
                 if self.stop_requested:
                     return self._end("stopped", "The run was stopped by the user.")
                 if parallel and drains_now(self.settings.drain_policy, idle):
-                    drain(self.bg, self.conversation, self.rec)
+                    drain(self.bg, self.conversation, self.rec, self.settings.notification_shape)
                 idle = False
                 if self.calls >= self.settings.max_model_calls:
                     return self._end("max_model_calls",
@@ -94,6 +127,8 @@ class AgentLoop:
                     continue  # the API paused a long turn: ask again with the partial answer
                 if turn.stop_reason not in ("end_turn", "stop_sequence", "tool_use"):
                     return self._end(turn.stop_reason, _stop_message(turn.stop_reason))
+                if parallel and not self.settings.end_turn_waits:
+                    return self._end_without_waiting()
                 if parallel and self.bg.queue_snapshot():
                     idle = True  # results already waiting: deliver them with the next call
                     continue
@@ -101,8 +136,7 @@ class AgentLoop:
                     if self._wait_for_results():
                         idle = True
                         continue
-                    return self._end("wait_timeout", f"Gave up waiting for {self.bg.pending()} background "
-                                                     f"task(s) after {self.settings.end_wait_s:g} s.")
+                    return self._end("wait_timeout", _gave_up_message(self.bg.pending(), self.settings.end_wait_s))
                 return self._end("end_turn", "The model finished its turn and no background task is running.")
         except ModelError as exc:
             return self._end("model_error", str(exc), error=True)
@@ -114,12 +148,16 @@ class AgentLoop:
             parallel = self.settings.mode == PARALLEL
             self.model.pending_tasks = self.bg.pending() + len(self.bg.queue_snapshot()) if parallel else 0
             self.model.mode = self.settings.mode
-        turn = self.model.respond(self.conversation.messages, TOOLS, self.system)
+        turn = self.model.respond(self.conversation.messages, self.tools, self.system)
+        usage = turn.usage
+        if usage is None:
+            usage = self._tokens.usage(self.system, self.tools, self.conversation.messages, turn.content)
+            self.rec.trace.meta.setdefault("token_estimate", TOKEN_ESTIMATE)
         if getattr(self.clock, "virtual", False) and turn.latency_s:
             self.clock.sleep(turn.latency_s)
         op = self.conversation.append("assistant", turn.content)
         self.rec.emit("model_end", call=self.calls, stop_reason=turn.stop_reason, content=turn.content,
-                      synthetic=turn.synthetic or None, usage=turn.usage, msg=op)
+                      synthetic=turn.synthetic or None, usage=usage, msg=op)
         return turn
 
     def _run_tools(self, turn: ModelTurn) -> None:
@@ -142,31 +180,21 @@ class AgentLoop:
         name = use.get("name", "")
         args = use.get("input") if isinstance(use.get("input"), dict) else {}
         parallel = self.settings.mode == PARALLEL
-        blocking = name == "bash" or (name == "background_run" and not parallel)
+        blocking = name == "bash" or (name in ("background_run", "background_agent") and not parallel)
         self.rec.emit("tool_start", tool=name, tool_use_id=use.get("id"), input=args,
                       blocking=blocking or None)
         try:
             if name in ("bash", "background_run"):
-                command = args.get("command")
-                if not isinstance(command, str) or not command.strip():
-                    return "Error: a command is required", True
-                if blocking:
-                    result = self.runtime.run_command(command)
-                    return result.text, False
-                text = self.bg.run(command)
-                task_id = started_task_id(text)
-                if task_id is None:
-                    self.rec.emit("refused", tool=name, command=command, reason=text)
-                    return text, True
-                self.rec.emit("spawn", task_id=task_id, command=command)
-                if getattr(self.clock, "virtual", False):
-                    self.clock.advance_to(self.clock.now())  # a free slot starts the task right away
-                return text, False
+                return self._command_tool(name, args, blocking)
+            if name == "background_agent":
+                return self._agent_tool(args, blocking)
             if name == "check_background":
                 task_id = args.get("task_id") or None
                 text = self.bg.check(task_id)
                 self.rec.emit("check", task_id=task_id, result=text)
                 return text, text.startswith("Error:")
+            if name == "kill_background":
+                return self._kill_tool(args, use.get("id"))
             if name == "read_file":
                 limit = args.get("limit")
                 limit = int(limit) if isinstance(limit, int | float | str) and str(limit).strip().isdigit() else None
@@ -185,6 +213,66 @@ class AgentLoop:
         except (OSError, ValueError, TypeError, UnicodeError) as exc:  # a tool failing must not end the run
             return f"Error: {name} failed: {exc}", True
 
+    # -- the tools that start and stop tasks -----------------------------------------------------
+    def _command_tool(self, name: str, args: dict[str, Any], blocking: bool) -> tuple[str, bool]:
+        command = args.get("command")
+        if not isinstance(command, str) or not command.strip():
+            return "Error: a command is required", True
+        if blocking:
+            result = self.runtime.run_command(command)
+            return result.text, False
+        progress = args.get("progress")
+        if progress is not None:
+            problem = progress_problem(progress)
+            if problem:
+                return f"Error: {problem}", True
+            text = self.bg.run(command, progress=progress)
+        else:
+            text = self.bg.run(command)
+        task_id = started_task_id(text)
+        if task_id is None:
+            self.rec.emit("refused", tool=name, command=command, reason=text)
+            return text, True
+        self.rec.emit("spawn", task_id=task_id, command=command, progress=progress)
+        self._let_it_start()
+        return text, False
+
+    def _agent_tool(self, args: dict[str, Any], blocking: bool) -> tuple[str, bool]:
+        name, task = args.get("name"), args.get("task")
+        if self.subagent or not hasattr(self.bg, "run_agent"):
+            return "Error: background_agent is not available here (sub-agents do not start sub-agents)", True
+        if not isinstance(name, str) or not name.strip() or len(name) > AGENT_NAME_CHARS:
+            return f"Error: background_agent needs a name of 1 to {AGENT_NAME_CHARS} characters", True
+        if not isinstance(task, str) or not task.strip() or len(task) > AGENT_TASK_CHARS:
+            return f"Error: background_agent needs a task of 1 to {AGENT_TASK_CHARS} characters", True
+        if blocking:
+            return self.bg.run_agent_blocking(name, task)
+        text = self.bg.run_agent(name, task)
+        task_id = started_task_id(text)
+        if task_id is None:
+            return text, True
+        record = self.bg.task(task_id) or {}
+        self.rec.emit("spawn", task_id=task_id, command=record.get("command", name), agent=name, task=task)
+        self._let_it_start()
+        return text, False
+
+    def _kill_tool(self, args: dict[str, Any], tool_use_id: Any) -> tuple[str, bool]:
+        task_id = args.get("task_id")
+        if not isinstance(task_id, str) or not task_id.strip():
+            return "Error: kill_background needs a task_id", True
+        record = self.bg.task(task_id)
+        if record is None:
+            return unknown_task_text(task_id), True
+        if record["status"] in FINAL_STATUSES:
+            return already_finished_text(task_id, record["status"]), False
+        self.rec.emit("kill", task_id=task_id, reason=KILL_BY_MODEL, by="model", tool_use_id=tool_use_id)
+        return self.bg.kill(task_id), False
+
+    def _let_it_start(self) -> None:
+        if getattr(self.clock, "virtual", False):
+            self.clock.advance_to(self.clock.now())  # a free slot starts the task right away
+
+    # -- waiting and ending ------------------------------------------------------------------------
     def _wait_for_results(self) -> bool:
         pending = [tid for tid, t in self.bg.tasks.items() if t["status"] in ("queued", "running")]
         self.rec.emit("wait_start", pending=pending, limit_s=self.settings.end_wait_s)
@@ -192,12 +280,28 @@ class AgentLoop:
         self.rec.emit("wait_end", reason="notification" if got else "timeout")
         return got
 
-    def _end(self, reason: str, message: str, error: bool = False) -> str:
+    def _end_without_waiting(self) -> str:
+        """The known bug: return at ``end_turn``; tasks still running finish, their results stay in the queue."""
+        returned_t = round(self.clock.now(), 6)
+        running = self.bg.pending()
+        if running:
+            self.bg.wait_idle(self.settings.end_wait_s)  # the process lives on; nobody drains any more
+        lost = [n["task_id"] for n in self.bg.queue_snapshot() if not is_progress(n)]
+        message = ("The loop returned when the model ended its turn, without waiting for background tasks"
+                   if running or lost else "The model finished its turn and no background task is running.")
+        if lost:
+            message += f"; {_count(len(lost), 'result')} arrived later and never reached the model."
+        elif running:
+            message += "."
+        return self._end("end_turn", message, undelivered=lost or None, returned_t=returned_t if running else None)
+
+    def _end(self, reason: str, message: str, error: bool = False, **extra: Any) -> str:
         self.end_reason = reason
+        self.end_message = message
         if error:
             self.rec.emit("error", message=message)
-        self.kill_pending("session ended")
-        self.rec.emit("session_end", reason=reason, message=message, model_calls=self.calls)
+        self.kill_pending(KILL_SESSION_ENDED)
+        self.rec.emit("session_end", reason=reason, message=message, model_calls=self.calls, **extra)
         return reason
 
     def kill_pending(self, reason: str) -> None:
@@ -208,10 +312,19 @@ class AgentLoop:
                     self.rec.emit("kill", task_id=task_id, reason=reason)
                     self.bg.kill(task_id)
 
-    def request_stop(self) -> None:
+    def request_stop(self, reason: str = KILL_STOPPED) -> None:
         """Stop at the next step and kill every running task (safe from another thread)."""
         self.stop_requested = True
-        self.kill_pending("stopped by the user")
+        self.kill_pending(reason)
+
+
+def _count(n: int, word: str) -> str:
+    """``1 result``, ``2 results``: words that go into the trace, so not translated."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _gave_up_message(pending: int, limit_s: float) -> str:
+    return f"Gave up waiting for {_count(pending, 'background task')} after {limit_s:g} s."
 
 
 def _stop_message(stop_reason: str) -> str:

@@ -1,13 +1,16 @@
 """Scenarios and recordings: the inputs the simulator can replay.
 
 A scenario is a JSON file a person can read (see ``docs/scenario-format.md``):
-the user's prompt, the model's turns, and a table of what each command does
-(duration, exit code, output). A recording is the same format written by a
+the user's prompt, the model's turns, a table of what each command does
+(duration, exit code, output; one outcome per run when it runs more than once)
+and the scripts of its sub-agents. A recording is the same format written by a
 live run, with the model's real responses and the measured command outcomes.
 
 Every number has a range (``SETTING_RANGES``, ``COMMAND_RANGES``, ``MAX_LATENCY_S``), so
 the work of playing a scenario grows with what the file holds, never with a number in
 it (``retries: 10000000`` is refused, not played).
+Version 2 added outcomes per run, sub-agents and the new settings; a version 1
+file still loads (a recording among them says so in its ``source.note``).
 """
 
 from __future__ import annotations
@@ -18,17 +21,26 @@ from pathlib import Path
 from typing import Any
 
 from .checks import bounded, check_document, check_version
-from .commands import Outcome
+from .commands import CommandSpec, Outcome
 from .drain import DRAIN_POLICIES
 from .errors import InputError
 from .modes import MODES
+from .notifications import NOTIFICATION_SHAPES
+from .progress import MAX_INTERVAL_S, MIN_INTERVAL_S
+from .scenario_commands import MAX_RETRIES, check_retry_on, command_table
 from .scripted_model import ScriptTurn
 from .storage import parse_json, read_json
-from .tools import TOOL_NAMES
+from .tools import AGENT_NAME_CHARS, AGENT_TASK_CHARS, TOOL_NAMES, progress_problem
 from .trace import TRACE_FORMAT
+from .virtual.agents import AgentScript
 
 SCENARIO_FORMAT = "s08-scenario"
-SCENARIO_VERSION = 1
+SCENARIO_VERSION = 2
+#: Versions this program reads (version 1 is read as version 2; see ``docs/recording-format.md``).
+SCENARIO_VERSIONS = (1, 2)
+MAX_AGENTS = 50
+V1_NOTE = ("Converted from recording format version 1, which kept one outcome per command (its first run): "
+           "every run of a command replays that outcome.")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SCENARIO_DIRS = (FIXTURES / "scenarios", FIXTURES / "recordings")
 
@@ -41,6 +53,10 @@ SETTINGS: dict[str, tuple[tuple[type, ...], Any]] = {
     "drain_policy": ((str,), "every_call"),
     "end_wait_s": ((int, float), 600.0),
     "file_tool_s": ((int, float), 0.2),
+    "notification_shape": ((str,), "background-results"),
+    "end_turn_waits": ((bool,), True),
+    "retry_on": ((list, tuple), ("timeout",)),
+    "progress_interval_s": ((int, float), 5.0),
 }
 DAY_S = 86400.0
 #: The range of each numeric setting (max_concurrent may also be null: no limit).
@@ -72,6 +88,8 @@ class Scenario:
     source: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     path: str = ""
+    command_specs: dict[str, CommandSpec] = field(default_factory=dict)  # every run of each command
+    agents: dict[str, AgentScript] = field(default_factory=dict)
 
     @property
     def is_recording(self) -> bool:
@@ -97,8 +115,9 @@ def _expect(source: str, where: str, value: Any, types: tuple[type, ...], what: 
         raise _fail(source, f"{where} must be {what}, not {_type(value)}")
 
 
-def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTurn:
-    where = f"turns[{i}]"
+def _turn(source: str, i: int, t: Any, commands: dict[str, Any], agents: dict[str, Any] | None = None,
+          prefix: str = "") -> ScriptTurn:
+    where = f"{prefix}turns[{i}]"
     _expect(source, where, t, (dict,), "an object")
     if "content" in t:
         _expect(source, f"{where}.content", t["content"], (list,), "a list of blocks")
@@ -137,9 +156,10 @@ def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTu
             if b.get("id") is not None and not isinstance(b.get("id"), str):
                 raise _fail(source, f"{where}.content[{j}].id must be a string")
             for key, value in args.items():
-                if key in ("command", "path", "task_id", "content", "old_text", "new_text") and not isinstance(
-                        value, str):
+                if key in ("command", "path", "task_id", "content", "old_text", "new_text", "progress", "name",
+                           "task") and not isinstance(value, str):
                     raise _fail(source, f"{where}: {name}.{key} must be a string, not {_type(value)}")
+            _check_task_tool(source, where, name, args, agents)
             if "limit" in args and args["limit"] is not None:
                 bounded(source, f"{where}: {name}.limit", args["limit"], 0, MAX_READ_LIMIT, integer=True)
             if name in ("bash", "background_run"):
@@ -159,7 +179,96 @@ def _turn(source: str, i: int, t: Any, commands: dict[str, Outcome]) -> ScriptTu
         _expect(source, f"{where}.needs[{k}]", cmd, (str,), "a command string")
     return ScriptTurn(content=content, stop_reason=stop, latency_s=latency, needs=list(needs),
                       while_pending=bool(t.get("while_pending", False)),
-                      parallel_only=bool(t.get("parallel_only", False)))
+                      parallel_only=bool(t.get("parallel_only", False)), usage=_usage(source, where, t.get("usage")))
+
+
+def _usage(source: str, where: str, usage: Any) -> dict[str, int] | None:
+    """A recorded turn's token counts (``input_tokens``, ``output_tokens``), or None."""
+    if usage is None:
+        return None
+    if not isinstance(usage, dict):
+        raise _fail(source, f"{where}.usage must be an object")
+    out = {}
+    for key in ("input_tokens", "output_tokens"):
+        value = usage.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**9:
+            raise _fail(source, f"{where}.usage.{key} must be a whole number between 0 and 1000000000")
+        out[key] = value
+    return out
+
+
+def _check_task_tool(source: str, where: str, name: str, args: dict[str, Any], agents: dict[str, Any] | None) -> None:
+    """The inputs of ``background_run``'s ``progress``, ``background_agent`` and ``kill_background``."""
+    if name == "background_run" and "progress" in args:
+        problem = progress_problem(args["progress"])
+        if problem:
+            raise _fail(source, f"{where}: background_run.{problem}")
+    if name == "kill_background" and not isinstance(args.get("task_id"), str):
+        raise _fail(source, f"{where}: kill_background.task_id must be a string")
+    if name != "background_agent":
+        return
+    if agents is None:
+        raise _fail(source, f"{where}: a sub-agent cannot use background_agent (sub-agents do not start sub-agents)")
+    agent, task = args.get("name"), args.get("task")
+    if not isinstance(agent, str) or not agent.strip() or len(agent) > AGENT_NAME_CHARS:
+        raise _fail(source, f"{where}: background_agent.name must be 1 to {AGENT_NAME_CHARS} characters")
+    if not isinstance(task, str) or not task.strip() or len(task) > AGENT_TASK_CHARS:
+        raise _fail(source, f"{where}: background_agent.task must be 1 to {AGENT_TASK_CHARS} characters")
+    if agent not in agents:
+        raise _fail(source, f"{where}: sub-agent {agent[:40]!r} has no entry in 'agents'")
+
+
+def _agents(source: str, data: Any, commands: dict[str, Any]) -> dict[str, AgentScript]:
+    """The ``agents`` object: each sub-agent's turns and commands of its own."""
+    if data is None:
+        return {}
+    _expect(source, "agents", data, (dict,), "an object")
+    if len(data) > MAX_AGENTS:
+        raise _fail(source, f"agents may declare at most {MAX_AGENTS} sub-agents")
+    out: dict[str, AgentScript] = {}
+    for name, spec in data.items():
+        where = f"agents[{name[:40]!r}]"
+        if not name.strip() or len(name) > AGENT_NAME_CHARS:
+            raise _fail(source, f"{where}: a sub-agent's name must be 1 to {AGENT_NAME_CHARS} characters")
+        _expect(source, where, spec, (dict,), "an object")
+        own = command_table(source, f"{where}.commands", spec.get("commands", {}))
+        turns_in = spec.get("turns")
+        _expect(source, f"{where}.turns", turns_in, (list,), "a list")
+        if not turns_in:
+            raise _fail(source, f"{where}.turns must not be empty")
+        known = {**commands, **own}
+        turns = [_turn(source, i, t, known, None, f"{where}.") for i, t in enumerate(turns_in)]
+        latency = spec.get("latency_s")
+        if latency is not None:
+            bounded(source, f"{where}.latency_s", latency, 0.0, MAX_LATENCY_S)
+        for key in ("task", "description"):
+            if key in spec:
+                _expect(source, f"{where}.{key}", spec[key], (str,), "a string")
+        out[name] = AgentScript(name=name, turns=turns, commands=own, latency_s=latency)
+    return out
+
+
+def _bound_command(source: str, where: str, spec: Any) -> None:
+    """Every number of one command (and of each of its runs) within ``COMMAND_RANGES``."""
+    if not isinstance(spec, dict):
+        return  # command_table names the problem
+    for one in [spec, *(r for r in spec.get("runs", []) if isinstance(r, dict))] if isinstance(
+            spec.get("runs", []), list) else [spec]:
+        for key, (low, high, integer) in COMMAND_RANGES.items():
+            if key in one and not (key == "output_bytes" and one[key] is None):
+                bounded(source, f"{where}.{key}", one[key], low, high, integer=integer)
+
+
+def _check_new_settings(source: str, settings: dict[str, Any]) -> None:
+    """The settings version 2 added (and an upper bound on retries, which can now follow any failure)."""
+    if settings["notification_shape"] not in NOTIFICATION_SHAPES:
+        raise _fail(source, f"settings.notification_shape must be one of {', '.join(NOTIFICATION_SHAPES)}")
+    settings["retry_on"] = list(check_retry_on(source, "settings.retry_on", settings["retry_on"]))
+    if not MIN_INTERVAL_S <= settings["progress_interval_s"] <= MAX_INTERVAL_S:
+        raise _fail(source, f"settings.progress_interval_s must be between {MIN_INTERVAL_S:g} and "
+                            f"{MAX_INTERVAL_S:g} seconds")
+    if settings["retries"] > MAX_RETRIES:
+        raise _fail(source, f"settings.retries must be at most {MAX_RETRIES}")
 
 
 def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
@@ -170,7 +279,7 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     if data.get("format") != SCENARIO_FORMAT:
         raise _fail(source, f"not a scenario (format is {ascii(data.get('format'))[:60]}, expected "
                             f"{SCENARIO_FORMAT!r})")
-    check_version(source, data, "scenario", SCENARIO_VERSION)
+    check_version(source, data, "scenario", SCENARIO_VERSIONS)
     check_document(data, source)
     raw = copy.deepcopy(data)
     for key in ("name", "prompt"):
@@ -183,11 +292,12 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     for key, (types, default) in SETTINGS.items():
         value = settings_in.get(key, default)
         _expect(source, f"settings.{key}", value, types, "a number" if float in types else
-                ("an integer or null" if type(None) in types else f"a {types[0].__name__}"))
+                ("an integer or null" if type(None) in types else
+                 {bool: "true or false", list: "a list"}.get(types[0], f"a {types[0].__name__}")))
         if key in SETTING_RANGES and value is not None:
             low, high, integer = SETTING_RANGES[key]
             bounded(source, f"settings.{key}", value, low, high, integer=integer)
-        settings[key] = value
+        settings[key] = list(value) if isinstance(value, list | tuple) else value
     unknown = set(settings_in) - set(SETTINGS) - {"mode"}
     if unknown:
         name = sorted(unknown)[0]
@@ -196,18 +306,14 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
         raise _fail(source, f"settings.drain_policy must be one of {', '.join(DRAIN_POLICIES)}")
     if settings_in.get("mode") is not None and settings_in["mode"] not in MODES:
         raise _fail(source, f"settings.mode must be one of {', '.join(MODES)}")
+    _check_new_settings(source, settings)
     commands_in = data.get("commands", {})
     _expect(source, "commands", commands_in, (dict,), "an object")
-    commands: dict[str, Outcome] = {}
     for cmd, spec in commands_in.items():
-        where = f"commands[{ascii(cmd[:40])}]"
-        _expect(source, where, spec, (dict,), "an object")
-        if "output" in spec:
-            _expect(source, f"{where}.output", spec["output"], (str,), "a string")
-        for key, (low, high, integer) in COMMAND_RANGES.items():
-            if key in spec and not (key == "output_bytes" and spec[key] is None):
-                bounded(source, f"{where}.{key}", spec[key], low, high, integer=integer)
-        commands[cmd] = Outcome.from_dict(spec)
+        _bound_command(source, f"commands[{ascii(cmd[:40])}]", spec)
+    specs = command_table(source, "commands", commands_in)
+    commands: dict[str, Outcome] = {cmd: spec.outcome(0) for cmd, spec in specs.items()}
+    agents = _agents(source, data.get("agents"), specs)
     files = data.get("files", {})
     _expect(source, "files", files, (dict,), "an object")
     for path, text in files.items():
@@ -216,19 +322,34 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     _expect(source, "turns", turns_in, (list,), "a list")
     if not turns_in:
         raise _fail(source, "turns must not be empty")
-    turns = [_turn(source, i, t, commands) for i, t in enumerate(turns_in)]
+    turns = [_turn(source, i, t, specs, agents) for i, t in enumerate(turns_in)]
     src = data.get("source", {"kind": "scripted"})
     _expect(source, "source", src, (dict,), "an object")
     for key in ("kind", "model", "llm", "clock", "mode", "end_reason", "recorded_at", "note"):
         if key in src:
             _expect(source, f"source.{key}", src[key], (str,), "a string")
+    if data["version"] == 1:
+        src = _from_version_1(raw, src)
     for key in ("title", "summary", "description"):
         if key in data:
             _expect(source, key, data[key], (str,), "a string")
     return Scenario(name=data["name"], title=data.get("title", data["name"]), prompt=data["prompt"],
                     settings=settings, commands=commands, turns=turns, files=dict(files),
                     summary=data.get("summary", ""), description=data.get("description", ""), source=src,
-                    raw=raw, path=source)
+                    raw=raw, path=source, command_specs=specs, agents=agents)
+
+
+def _from_version_1(raw: dict[str, Any], src: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 document read as version 2: the same content; a recording gets a note saying what it lacks."""
+    raw["version"] = SCENARIO_VERSION
+    if src.get("kind") != "recording":
+        return src
+    src = dict(src)
+    note = str(src.get("note") or "")
+    if V1_NOTE not in note:
+        src["note"] = f"{note} {V1_NOTE}".strip()
+    raw["source"] = src
+    return src
 
 
 def scenario_paths() -> dict[str, Path]:

@@ -2,7 +2,8 @@
 
 A turn may say which command results it ``needs``: if the conversation has not
 shown them yet (in parallel mode they may still be running), the model answers
-the way a real one would, by saying it will wait and ending its turn.
+the way a real one would, by saying it will wait and ending its turn. A sub-agent's
+result is named ``agent:<name>`` (the ``name`` given to ``background_agent``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 from .errors import ModelError
 from .model import ModelTurn
 from .modes import PARALLEL
-from .notifications import started_task_id
+from .notifications import delivered_results, is_injection, started_task_id
 
-_BG_LINE = re.compile(r"\[bg:([0-9a-f]{8})\]")
+#: Tool results that mean the task never ran (so its result was not seen).
+_REFUSALS = ("Error: Dangerous", "Error: a command is required", "Error: background_agent", "Error: sub-agents")
 _CHECK_DONE = re.compile(r"^\[(completed|error|timeout|killed|interrupted)\b")
 
 
@@ -34,32 +36,56 @@ def _result_text(block: dict[str, Any]) -> str:
     return str(content or "")
 
 
+def agent_key(name: str) -> str:
+    """How ``needs`` and ``$task:`` name a sub-agent: ``agent:<name>``."""
+    return f"agent:{name}"
+
+
+def task_key(tool: str, args: Any) -> str | None:
+    """The command (or ``agent:<name>``) a ``background_run`` / ``background_agent`` call stands for."""
+    if not isinstance(args, dict):
+        return None
+    if tool == "background_agent" and isinstance(args.get("name"), str):
+        return agent_key(args["name"])
+    if tool in ("background_run", "bash") and isinstance(args.get("command"), str):
+        return args["command"]
+    return None
+
+
 def task_ids_by_command(messages: list[dict[str, Any]]) -> dict[str, str]:
-    """Map each command started with ``background_run`` to its task id (latest wins)."""
-    uses: dict[str, dict[str, Any]] = {}
+    """Map each command (or ``agent:<name>``) started in the background to its task id (latest wins)."""
+    uses: dict[str, str | None] = {}
     found: dict[str, str] = {}
     for message in messages:
         for block in _blocks(message):
-            if block.get("type") == "tool_use" and block.get("name") == "background_run":
-                uses[block.get("id", "")] = block.get("input") or {}
+            if block.get("type") == "tool_use" and block.get("name") in ("background_run", "background_agent"):
+                uses[block.get("id", "")] = task_key(block["name"], block.get("input"))
             elif block.get("type") == "tool_result" and block.get("tool_use_id") in uses:
                 task_id = started_task_id(_result_text(block))
-                command = uses[block["tool_use_id"]].get("command")
-                if task_id and command:
-                    found[command] = task_id
+                key = uses[block["tool_use_id"]]
+                if task_id and key:
+                    found[key] = task_id
     return found
 
 
 def seen_commands(messages: list[dict[str, Any]]) -> set[str]:
     """Commands whose results the conversation has shown the model so far.
 
-    A result counts as seen when a blocking tool returned it, when a
-    ``<background-results>`` line named its task, or when ``check_background``
-    returned it finished.
+    A result counts as seen when a blocking tool returned it, when an injected block
+    (``<background-results>`` or ``<task-notification>``) reported its task finished,
+    or when ``check_background`` returned it finished. Progress lines do not count.
+    A command started again counts as unseen until the result of its latest run arrives.
     """
     uses: dict[str, tuple[str, dict[str, Any]]] = {}
     task_command: dict[str, str] = {}
+    latest: dict[str, str] = {}  # command -> the task id of its latest background run
     seen: set[str] = set()
+
+    def deliver(task_id: str) -> None:
+        command = task_command.get(task_id)
+        if command is not None and latest.get(command) == task_id:
+            seen.add(command)
+
     for message in messages:
         for block in _blocks(message):
             kind = block.get("type")
@@ -68,22 +94,23 @@ def seen_commands(messages: list[dict[str, Any]]) -> set[str]:
             elif kind == "tool_result":
                 name, args = uses.get(block.get("tool_use_id", ""), ("", {}))
                 text = _result_text(block)
-                command = args.get("command") if isinstance(args, dict) else None
+                command = task_key(name, args)
                 if name == "bash" and command:
                     seen.add(command)
-                elif name == "background_run" and command:
+                elif name in ("background_run", "background_agent") and command:
                     task_id = started_task_id(text)
                     if task_id:
                         task_command[task_id] = command
-                    elif not text.startswith("Error: Dangerous"):
+                        latest[command] = task_id
+                        seen.discard(command)  # run again: what counts now is the result of this run
+                    elif not text.startswith(_REFUSALS):
                         seen.add(command)  # serial harness: the result came back directly
                 elif name == "check_background" and isinstance(args, dict) and args.get("task_id"):
-                    if _CHECK_DONE.match(text) and args["task_id"] in task_command:
-                        seen.add(task_command[args["task_id"]])
-            elif kind == "text" and "<background-results>" in block.get("text", ""):
-                for task_id in _BG_LINE.findall(block["text"]):
-                    if task_id in task_command:
-                        seen.add(task_command[task_id])
+                    if _CHECK_DONE.match(text):
+                        deliver(args["task_id"])
+            elif kind == "text" and is_injection(block.get("text", "")):
+                for task_id, _status in delivered_results(block["text"]):
+                    deliver(task_id)
     return seen
 
 
@@ -97,6 +124,7 @@ class ScriptTurn:
     needs: list[str] = field(default_factory=list)
     while_pending: bool = False  # recorded while tasks ran: skipped if nothing is pending on replay
     parallel_only: bool = False  # a decision only the parallel harness gives reason to make
+    usage: dict[str, int] | None = None  # the tokens the recorded call used (None: the loop estimates them)
 
 
 class ScriptedModel:
@@ -142,7 +170,8 @@ class ScriptedModel:
                 block["input"] = {k: _resolve(v, ids) for k, v in (block.get("input") or {}).items()}
             content.append(block)
         latency = turn.latency_s if turn.latency_s is not None else self.default_latency_s
-        return ModelTurn(content=content, stop_reason=turn.stop_reason, latency_s=latency, model=self.name)
+        return ModelTurn(content=content, stop_reason=turn.stop_reason, latency_s=latency, model=self.name,
+                         usage=dict(turn.usage) if turn.usage else None)
 
     def _skip(self, turn: ScriptTurn) -> bool:
         if turn.parallel_only and self.mode != PARALLEL:

@@ -6,12 +6,13 @@ Back, the slider, permalinks and side-by-side views all cost the same.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
 from .describe import event_sentence
 from .modes import PARALLEL
-from .trace import Trace
+from .trace import MAIN, Trace
 from .trace_index import PHASE_AFTER
 
 
@@ -31,6 +32,10 @@ class Snapshot:
     explanation: str = ""
     drain: dict[str, Any] | None = None  # the drain event, when this step is a drain or its inject
     inject: dict[str, Any] | None = None
+    #: model calls and tokens of every loop so far: {calls, input_tokens, output_tokens, estimated}
+    usage: dict[str, Any] = field(default_factory=dict)
+    #: each sub-agent's conversation so far, by its lane id
+    agent_messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def is_drain_point(self) -> bool:
@@ -40,7 +45,7 @@ class Snapshot:
 def _task_state(trace: Trace, seqs: list[int], step: int, task_id: str, command: str) -> dict[str, Any]:
     state: dict[str, Any] = {"task_id": task_id, "command": command, "status": "spawned", "exit_code": None,
                              "started_t": None, "finished_t": None, "attempt": 0, "delivered": False,
-                             "preview": None}
+                             "preview": None, "progress": None}
     for seq in seqs:
         if seq > step:
             break
@@ -53,6 +58,8 @@ def _task_state(trace: Trace, seqs: list[int], step: int, task_id: str, command:
         elif kind == "finish":
             state.update(status=ev.get("status"), exit_code=ev.get("exit_code"), finished_t=ev["t"],
                          preview=ev.get("preview"))
+        elif kind == "progress":
+            state["progress"] = ev.get("text")
     return state
 
 
@@ -75,33 +82,58 @@ def snapshot(trace: Trace, step: int) -> Snapshot:
         state = _task_state(trace, seqs, step, task_id, idx.task_command.get(task_id, ""))
         drained = idx.drain_seq_of.get(task_id)
         state["delivered"] = drained is not None and drained <= step
+        lane = f"bg:{task_id}"
+        state.update(kind=idx.lane_kind.get(lane, "command"), parent=idx.parent_of(task_id),
+                     killed_by=idx.killed_by.get(task_id) if state["status"] == "killed" else None)
         tasks.append(state)
 
-    queue = []
-    for task_id, enq in idx.enqueue_seq.items():
-        drained = idx.drain_seq_of.get(task_id)
-        if enq <= step and (drained is None or drained > step):
-            fin = trace.events[idx.finish_seq[task_id]] if task_id in idx.finish_seq else {}
-            queue.append({"task_id": task_id, "status": fin.get("status"), "exit_code": fin.get("exit_code"),
-                          "command": idx.task_command.get(task_id, "")[:80], "result": fin.get("preview", ""),
-                          "enqueued_t": trace.events[enq]["t"]})
-    queue.sort(key=lambda q: idx.enqueue_seq[q["task_id"]])
-
-    messages = _messages(trace, idx.msg_seqs[: idx.msg_count_at(step)])
-
     drain = inject = None
-    if ev["kind"] == "drain":
+    if ev["kind"] == "drain" and ev["lane"] == MAIN:
         drain = ev
-        nxt = trace.events[step + 1] if step + 1 < len(trace.events) else None
-        if nxt is not None and nxt["kind"] == "inject":
-            inject = nxt  # the text this drain injects (recorded as the next event)
-    elif ev["kind"] == "inject":
+        nxt = idx.next_main_after(step)
+        if nxt is not None and trace.events[nxt]["kind"] == "inject":
+            inject = trace.events[nxt]  # the text this drain injects (the main loop's next event)
+    elif ev["kind"] == "inject" and ev["lane"] == MAIN:
         inject = ev
         prev = idx.prev_drain(step)
         drain = trace.events[prev] if prev is not None else None
     return Snapshot(step=step, total=len(trace.events), t=ev["t"], event=ev, phase=phase, main_event=main_ev,
-                    tasks=tasks, queue=queue, messages=messages, explanation=event_sentence(ev, trace.meta.get("mode", PARALLEL)),
-                    drain=drain, inject=inject)
+                    tasks=tasks, queue=_queue(trace, idx, step), messages=_messages(trace, idx.msg_seqs[: idx.msg_count_at(step)]),
+                    explanation=event_sentence(ev, trace.meta.get("mode", PARALLEL)), drain=drain, inject=inject,
+                    usage=idx.usage_at(step), agent_messages=_agent_messages(trace, idx, step))
+
+
+def _queue(trace: Trace, idx: Any, step: int) -> list[dict[str, Any]]:
+    """The main loop's queue after ``step``: results not yet drained, then progress items (``kind`` progress)."""
+    queue: list[tuple[int, dict[str, Any]]] = []
+    for task_id, enq in idx.enqueue_seq.items():
+        drained = idx.drain_seq_of.get(task_id)
+        if enq <= step and (drained is None or drained > step) and idx.parent_of(task_id) == MAIN:
+            fin = trace.events[idx.finish_seq[task_id]] if task_id in idx.finish_seq else {}
+            queue.append((enq, {"task_id": task_id, "status": fin.get("status"), "exit_code": fin.get("exit_code"),
+                                "command": idx.task_command.get(task_id, "")[:80], "result": fin.get("preview", ""),
+                                "enqueued_t": trace.events[enq]["t"]}))
+    for task_id, seqs in idx.progress_seqs.items():
+        if idx.parent_of(task_id) != MAIN:
+            continue
+        waiting = [p for p in seqs if p <= step and idx.progress_drained.get(p, step + 1) > step]
+        if waiting:
+            last = trace.events[waiting[-1]]
+            queue.append((waiting[0], {"task_id": task_id, "kind": "progress", "status": "running",
+                                       "command": idx.task_command.get(task_id, "")[:80], "result": last.get("text", ""),
+                                       "batches": len(waiting), "enqueued_t": trace.events[waiting[0]]["t"]}))
+    queue.sort(key=lambda q: q[0])
+    return [item for _, item in queue]
+
+
+def _agent_messages(trace: Trace, idx: Any, step: int) -> dict[str, list[dict[str, Any]]]:
+    """Each sub-agent's conversation up to ``step`` (lanes whose first message is at or before it)."""
+    out = {}
+    for lane, seqs in idx.lane_msg_seqs.items():
+        upto = seqs[: bisect.bisect_right(seqs, step)]
+        if upto:
+            out[lane] = _messages(trace, upto)
+    return out
 
 
 def _messages(trace: Trace, seqs: list[int]) -> list[dict[str, Any]]:

@@ -15,7 +15,9 @@ def spans(trace: Trace) -> list[dict[str, Any]]:
     own): ``model``, ``tool`` (the loop is busy), ``blocked`` (a command holds the
     loop), ``waiting`` (the model ended its turn, tasks still run).
     Task-lane kinds: ``queued`` and ``running`` (with the final ``status``).
-    An interval still open at the end of the trace ends at the last event.
+    A sub-agent's loop interval still open when its task finishes (it was killed or
+    timed out) ends there, with status ``cut``; any other interval still open at the
+    end of the trace ends at the last event.
     """
     out: list[dict[str, Any]] = []
     open_loop: dict[tuple[str, str], dict[str, Any]] = {}  # (lane, kind): a loop's open model call, tool or wait
@@ -57,6 +59,11 @@ def spans(trace: Trace) -> list[dict[str, Any]]:
                                         "label": ev.get("command", ""), "task_id": ev["task_id"],
                                         "attempt": ev.get("attempt", 1)}
         elif kind in ("retry", "finish"):
+            if kind == "finish":
+                for key in [k for k in open_loop if k[0] == lane]:
+                    cut = open_loop.pop(key)
+                    cut.update(end=t, end_seq=seq, status="cut")
+                    out.append(cut)
             s = open_task.pop(ev["task_id"], None)
             if s is not None:
                 s.update(end=t, end_seq=seq, status="timeout" if kind == "retry" else ev.get("status"),

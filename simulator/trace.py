@@ -128,7 +128,7 @@ MAX_TIME_S = 1e9
 _COUNT = 10**12
 _STATUSES = ("queued", "running", "completed", "error", "timeout", "killed", "interrupted")
 _META_TEXT = ("scenario", "title", "summary", "mode", "clock", "prompt", "model", "source", "llm", "replay_of")
-_LANE_TEXT = ("label", "command", "task")
+_LANE_TEXT = ("label", "command", "name", "task")
 
 
 def _fail(source: str, problem: str) -> InputError:
@@ -190,6 +190,20 @@ def _ids(source: str, where: str, value: Any) -> None:
         raise _fail(source, _("{field} must hold task ids (strings)").format(field=where))
 
 
+def _usage(source: str, where: str, value: Any) -> None:
+    """Token counts of a model call: an object whose input_tokens and output_tokens are counts."""
+    _obj(source, where, value)
+    for key in ("input_tokens", "output_tokens"):
+        if isinstance(value, dict) and value.get(key) is not None:
+            _count(source, f"{where}.{key}", value[key])
+
+
+def _lines(source: str, where: str, value: Any) -> None:
+    _require(source, where, isinstance(value, list), _("a list of lines"), value)
+    if not all(isinstance(x, str) for x in value):
+        raise _fail(source, _("{field} must hold lines of text (strings)").format(field=where))
+
+
 def _blocks(source: str, where: str, value: Any) -> None:
     """Messages API content blocks: objects with a string type, and the fields each type needs."""
     _require(source, where, isinstance(value, list), _("a list of blocks"), value)
@@ -236,31 +250,35 @@ Check = Callable[[str, str, Any], None]
 _FIELDS: dict[str, tuple[tuple[str, Check, bool], ...]] = {
     "session_start": (("prompt", _text, False), ("mode", _text, False)),
     "drain": (("queue_before", _notifications, True), ("queue_after", _notifications, True),
-              ("delivered", _ids, False)),
-    "inject": (("text", _text, True), ("task_ids", _ids, False)),
+              ("delivered", _ids, False), ("progress", _ids, False)),
+    "inject": (("text", _text, True), ("task_ids", _ids, False), ("progress_ids", _ids, False)),
     "model_start": (("call", _count, False), ("message_count", _count, False)),
     "model_end": (("call", _count, False), ("stop_reason", _text_or_null, False), ("content", _blocks, False),
-                  ("synthetic", _flag, False), ("usage", _obj, False)),
+                  ("synthetic", _flag, False), ("usage", _usage, False)),
     "tool_start": (("tool", _text, False), ("tool_use_id", _text_or_null, False), ("input", _obj, False),
                    ("blocking", _flag, False)),
     "tool_end": (("tool", _text, False), ("tool_use_id", _text_or_null, False), ("result", _text, False),
                  ("is_error", _flag, False)),
-    "spawn": (("task_id", _text, True), ("command", _text, False)),
+    "spawn": (("task_id", _text, True), ("command", _text, False), ("agent", _text, False), ("task", _text, False),
+              ("progress", _text, False)),
     "refused": (("tool", _text_or_null, False), ("command", _text_or_null, False), ("reason", _text, False)),
     "check": (("task_id", _text_or_null, False), ("result", _text, False)),
-    "kill": (("task_id", _text_or_null, False), ("reason", _text_or_null, False)),
+    "kill": (("task_id", _text_or_null, False), ("reason", _text_or_null, False), ("by", _text, False)),
     "wait_start": (("pending", _ids, False), ("limit_s", _seconds, False)),
     "wait_end": (("reason", _text, False),),
     "error": (("message", _text, False),),
-    "session_end": (("reason", _text, False), ("message", _text, False), ("model_calls", _count, False)),
+    "session_end": (("reason", _text, False), ("message", _text, False), ("model_calls", _count, False),
+                    ("undelivered", _ids, False), ("returned_t", _seconds, False)),
     "task_queued": (("task_id", _text, True), ("priority", _signed, False)),
     "task_start": (("task_id", _text, True), ("command", _text, False), ("attempt", _count, False)),
-    "retry": (("task_id", _text, True), ("attempt", _count, False)),
+    "retry": (("task_id", _text, True), ("attempt", _count, False), ("reason", _text, False),
+              ("exit_code", _exit_code, False)),
     "finish": (("task_id", _text, True), ("status", _status, False), ("preview", _text, False),
                ("exit_code", _exit_code, False), ("duration_s", _seconds, False), ("output_bytes", _count, False),
                ("reason", _text_or_null, False)),
     "enqueue": (("task_id", _text, True), ("queue_depth", _count, False)),
-    "progress": (("task_id", _text, True), ("text", _text, False)),
+    "progress": (("task_id", _text, True), ("text", _text, False), ("lines", _lines, False),
+                 ("more", _count, False)),
 }
 
 
@@ -288,9 +306,11 @@ def _check_lanes(source: str, lanes: Any) -> set[str]:
         lane_ids.add(lane["id"])
     if MAIN not in lane_ids:
         raise _fail(source, _("lanes has no 'main' lane"))
+    seen: set[str] = set()
     for i, lane in enumerate(lanes):
-        if "parent" in lane and (lane["parent"] not in lane_ids or lane["parent"] == lane["id"]):
-            raise _fail(source, _("lanes[{i}].parent must name another lane of the trace").format(i=i))
+        if "parent" in lane and lane["parent"] not in seen:
+            raise _fail(source, _("lanes[{i}].parent must name a lane listed before it").format(i=i))
+        seen.add(lane["id"])
     return lane_ids
 
 

@@ -5,11 +5,13 @@ A change set is a dict such as::
     {"commands": {"pytest tests/ -v": {"duration_s": 30}},
      "settings": {"max_concurrent": 2, "drain_policy": "when_idle"}}
 
-Commands may change ``duration_s``, ``exit_code`` and ``output_bytes``; settings
-may change ``model_latency_s`` (turns that declare their own latency keep it),
-``max_concurrent`` (``None`` = no limit) and ``drain_policy`` (``every_call`` =
-before every model call, as in the lesson; ``when_idle`` = only when the model has
-nothing else to do). ``encode_changes`` turns a change set into a short URL-safe
+Commands may change ``duration_s``, ``exit_code`` and ``output_bytes`` (of every
+run, when a command lists several); settings may change ``model_latency_s``
+(turns that declare their own latency keep it), ``max_concurrent`` (``None`` = no
+limit), ``drain_policy`` (``every_call`` = before every model call, as in the
+lesson; ``when_idle`` = only when the model has nothing else to do),
+``notification_shape`` (``background-results`` or ``task-notification``) and
+``end_turn_waits`` (false: the reference loop's bug of not waiting). ``encode_changes`` turns a change set into a short URL-safe
 string (base64url of compact JSON) and ``decode_changes`` reads it back.
 """
 
@@ -24,12 +26,17 @@ from typing import Any
 from .drain import DRAIN_POLICIES
 from .errors import InputError
 from .i18n import N_, _, ngettext
+from .notifications import NOTIFICATION_SHAPES
 from .scenario import SETTINGS
 
 COMMAND_FIELDS = ("duration_s", "exit_code", "output_bytes")
-SETTING_FIELDS = ("model_latency_s", "max_concurrent", "drain_policy")
+SETTING_FIELDS = ("model_latency_s", "max_concurrent", "drain_policy", "notification_shape", "end_turn_waits")
 DRAIN_POLICY_WORDS = {"every_call": N_("before every model call (the lesson's loop)"),
                       "when_idle": N_("only when the model has nothing else to do")}
+NOTIFICATION_SHAPE_WORDS = {"background-results": N_("<background-results> lines (the lesson's)"),
+                            "task-notification": N_("<task-notification> elements (Claude Code's)")}
+END_TURN_WAITS_WORDS = {True: N_("waits for running tasks (this harness)"),
+                        False: N_("returns at once (the reference loop's bug)")}
 URL_SOURCE = "?changes="
 MAX_DURATION_S = 24 * 3600.0
 MAX_OUTPUT_BYTES = 1_000_000_000
@@ -40,6 +47,8 @@ def current_values(data: dict[str, Any]) -> dict[str, Any]:
     settings = data.get("settings") or {}
     commands = {}
     for cmd, spec in (data.get("commands") or {}).items():
+        runs = spec.get("runs")
+        spec = {**spec, **runs[0]} if isinstance(runs, list) and runs and isinstance(runs[0], dict) else spec
         size = spec.get("output_bytes")
         if size is None:
             size = len(str(spec.get("output", "")).encode())
@@ -70,6 +79,14 @@ def _check_setting(key: str, value: Any, source: str) -> Any:
     if key == "drain_policy":
         if value not in DRAIN_POLICIES:
             raise InputError(source, f"{where} must be one of {', '.join(DRAIN_POLICIES)}")
+        return value
+    if key == "notification_shape":
+        if value not in NOTIFICATION_SHAPES:
+            raise InputError(source, f"{where} must be one of {', '.join(NOTIFICATION_SHAPES)}")
+        return value
+    if key == "end_turn_waits":
+        if not isinstance(value, bool):
+            raise InputError(source, f"{where} must be true or false")
         return value
     if key == "max_concurrent":
         if value is None:
@@ -122,6 +139,9 @@ def apply_changes(data: dict[str, Any], changes: dict[str, Any], source: str = U
     out = copy.deepcopy(data)
     for cmd, fields in clean.get("commands", {}).items():
         out["commands"][cmd].update(fields)
+        for run in out["commands"][cmd].get("runs") or []:
+            if isinstance(run, dict):
+                run.update(fields)  # a command listing its runs: the change applies to each
     if clean.get("settings"):
         out.setdefault("settings", {}).update(clean["settings"])
     return out
@@ -167,13 +187,18 @@ def describe(data: dict[str, Any], changes: dict[str, Any]) -> list[str]:
     """One plain line per change, e.g. ``pytest tests/ -v: duration 60 s → 30 s``, in the reader's language."""
     base = current_values(data)
     names = {"duration_s": _("duration"), "exit_code": _("exit code"), "output_bytes": _("output"),
-             "model_latency_s": _("model latency"), "max_concurrent": _("tasks at once"), "drain_policy": _("drain")}
+             "model_latency_s": _("model latency"), "max_concurrent": _("tasks at once"), "drain_policy": _("drain"),
+             "notification_shape": _("notifications"), "end_turn_waits": _("at end_turn the loop")}
 
     def fmt(field: str, value: Any) -> str:
         if field == "max_concurrent" and value is None:
             return _("no limit")
         if field == "drain_policy":
             return _(DRAIN_POLICY_WORDS.get(value, str(value)))
+        if field == "notification_shape":
+            return _(NOTIFICATION_SHAPE_WORDS.get(value, str(value)))
+        if field == "end_turn_waits":
+            return _(END_TURN_WAITS_WORDS.get(value, str(value)))
         if field in ("duration_s", "model_latency_s"):
             return _("{t} s").format(t=f"{float(value):g}")
         if field == "output_bytes":

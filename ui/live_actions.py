@@ -27,6 +27,7 @@ from simulator.live.settings import (
     RunSettings,
 )
 from simulator.modes import PARALLEL
+from simulator.notifications import BACKGROUND_RESULTS
 from simulator.scenario import scenario_paths
 
 
@@ -84,7 +85,8 @@ def settings() -> RunSettings:
                           timeout_s=float(ss.get("live_timeout", DEFAULT_TIMEOUT_S)),
                           max_concurrent=int(ss.get("live_conc", DEFAULT_MAX_CONCURRENT)),
                           end_wait_s=float(ss.get("live_end_wait", DEFAULT_END_WAIT_S)),
-                          max_run_s=float(ss.get("live_max_run", DEFAULT_MAX_RUN_S)))
+                          max_run_s=float(ss.get("live_max_run", DEFAULT_MAX_RUN_S)),
+                          notification_shape=str(ss.get("live_shape", BACKGROUND_RESULTS)))
 
 
 # ------------------------------------------------------------------------------------ actions

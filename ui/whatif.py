@@ -12,6 +12,8 @@ from simulator.i18n import _
 from simulator.inputs import Source
 from simulator.whatif import (
     DRAIN_POLICY_WORDS,
+    END_TURN_WAITS_WORDS,
+    NOTIFICATION_SHAPE_WORDS,
     apply_changes,
     current_values,
     decode_changes,
@@ -24,7 +26,7 @@ from simulator.whatif import (
 from .text import md_plain, md_safe
 from .url import set_url, url_get
 
-_WI_WIDGETS = ("wi_cmd", "wi_dur", "wi_exit", "wi_out", "wi_latency", "wi_conc", "wi_policy")
+_WI_WIDGETS = ("wi_cmd", "wi_dur", "wi_exit", "wi_out", "wi_latency", "wi_conc", "wi_policy", "wi_shape", "wi_waits")
 
 
 def _wi_state() -> dict[str, Any]:
@@ -54,6 +56,21 @@ def _wi_store(field: str) -> None:
         values["settings"]["max_concurrent"] = conc or None
     elif field == "wi_policy":
         values["settings"]["drain_policy"] = st.session_state["wi_policy"]
+    elif field == "wi_shape":
+        values["settings"]["notification_shape"] = st.session_state["wi_shape"]
+    elif field == "wi_waits":
+        values["settings"]["end_turn_waits"] = bool(st.session_state["wi_waits"])
+
+
+def _shape_controls(box: Any, settings: dict[str, Any]) -> None:
+    """How the drain words what it delivers, and whether the loop waits at end_turn (the reference loop's bug)."""
+    st.session_state.setdefault("wi_shape", settings["notification_shape"])
+    st.session_state.setdefault("wi_waits", bool(settings["end_turn_waits"]))
+    box.radio(_("Notifications reach the model as…"), list(NOTIFICATION_SHAPE_WORDS), key="wi_shape",
+              format_func=lambda k: _(NOTIFICATION_SHAPE_WORDS[k]), on_change=_wi_store, args=("wi_shape",))
+    box.checkbox(_("At end_turn, wait for running tasks"), key="wi_waits", on_change=_wi_store, args=("wi_waits",),
+                 help=_("Untick to replay the reference loop's bug: it {words}.").format(
+                     words=_(END_TURN_WAITS_WORDS[False])))
 
 
 def _wi_reset(data: dict[str, Any]) -> None:
@@ -115,6 +132,7 @@ def whatif_panel(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
                     on_change=_wi_store, args=("wi_conc",), help=_("How many background tasks may run at once; 0 means no limit."))
     box.radio(_("Drain the queue…"), list(DRAIN_POLICY_WORDS), key="wi_policy", format_func=lambda k: _(DRAIN_POLICY_WORDS[k]),
               on_change=_wi_store, args=("wi_policy",))
+    _shape_controls(box, settings)
     changes = diff(data, values)
     set_url(changes=encode_changes(changes) or None)
     if changes:

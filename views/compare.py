@@ -23,11 +23,17 @@ ROWS = (
     ("main_idle_s", N_("main thread idle (free)"), "s"),
     ("utilisation", N_("busy share of the run"), "%"),
     ("llm_calls", N_("model calls"), ""),
+    ("agent_llm_calls", N_("sub-agents' model calls"), ""),
     ("tool_calls", N_("tool calls"), ""),
     ("input_tokens", N_("input tokens"), ""),
     ("output_tokens", N_("output tokens"), ""),
     ("delivery_delay_max_s", N_("longest wait from finish to drain"), "s"),
+    ("killed", N_("tasks killed"), ""),
+    ("progress_notes", N_("progress reports"), ""),
+    ("undelivered_results", N_("results that never reached the model"), ""),
 )
+#: Figures shown only when a run has some (most scenarios have no sub-agent, no kill, no progress, no loss).
+WHEN_NONZERO = frozenset({"agent_llm_calls", "killed", "progress_notes", "undelivered_results"})
 
 
 def step_at_time(trace: Trace, t: float) -> int:
@@ -76,6 +82,8 @@ def metric_rows(serial: dict[str, Any], parallel: dict[str, Any],
     rows = []
     for key, label, unit in ROWS:
         if serial.get(key) is None and parallel.get(key) is None:
+            continue
+        if key in WHEN_NONZERO and not serial.get(key) and not parallel.get(key):
             continue
         rows.append({"figure": _(label), "serial": _cell(serial.get(key), s0.get(key), unit),
                      "parallel": _cell(parallel.get(key), p0.get(key), unit),

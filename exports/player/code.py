@@ -32,19 +32,22 @@ class Excerpt:
 
 EXCERPTS: tuple[Excerpt, ...] = (
     Excerpt("loop", N_("The agent loop"), (AgentLoop.run,)),
-    Excerpt("tools", N_("Running a tool"), (AgentLoop._run_tool,)),
+    Excerpt("tools", N_("Running a tool"), (AgentLoop._run_tool, AgentLoop._command_tool, AgentLoop._agent_tool,
+                                                    AgentLoop._kill_tool)),
     Excerpt("drain", N_("The drain"), (drain_module.drain, VirtualBackgroundManager.drain_notifications)),
     Excerpt("manager", N_("The background manager"),
-            (VirtualBackgroundManager.run, VirtualBackgroundManager._finish)),
+            (VirtualBackgroundManager.run, VirtualBackgroundManager._progress, VirtualBackgroundManager._finish)),
 )
 
-#: Event kind -> the (excerpt, text on the line) that did it. ``serial:`` keys apply to the serial harness.
+#: Event kind -> the (excerpt, text on the line) that did it. ``serial:`` keys apply to the serial harness,
+#: ``model:kill`` to a task the model stopped with kill_background, ``progress:spawn`` and ``agent:spawn`` to a
+#: command started with a progress pattern and to a sub-agent.
 ANCHORS: dict[str, tuple[tuple[str, str], ...]] = {
     "session_start": (("loop", 'op = self.conversation.append("user"'),),
-    "drain": (("loop", "drain(self.bg, self.conversation, self.rec)"),
+    "drain": (("loop", "drain(self.bg, self.conversation, self.rec"),
               ("drain", "notes = bg.drain_notifications() if before else []"),
               ("drain", "items, self._queue = self._queue, []")),
-    "inject": (("drain", "text = injection_text(notes)"),
+    "inject": (("drain", "text = injection_text(notes"),
                ("drain", "op = conversation.add_user_blocks(")),
     "model_start": (("loop", "turn = self._call_model()"),),
     "model_end": (("loop", "turn = self._call_model()"),),
@@ -52,6 +55,10 @@ ANCHORS: dict[str, tuple[tuple[str, str], ...]] = {
     "serial:tool_start": (("loop", "self._run_tools(turn)"), ("tools", "result = self.runtime.run_command(command)")),
     "spawn": (("tools", "text = self.bg.run(command)"), ("manager", "return started_text(task_id, command)"),
               ("tools", "return text, False")),
+    "progress:spawn": (("tools", "text = self.bg.run(command, progress=progress)"),
+                       ("manager", "return started_text(task_id, command)"), ("tools", "return text, False")),
+    "agent:spawn": (("tools", "text = self.bg.run_agent(name, task)"),
+                    ("tools", 'self.rec.emit("spawn", task_id=task_id, command=record.get(')),
     "refused": (("tools", 'self.rec.emit("refused"'),),
     "check": (("tools", "text = self.bg.check(task_id)"),),
     "tool_end": (("loop", "self._run_tools(turn)"),),
@@ -59,8 +66,11 @@ ANCHORS: dict[str, tuple[tuple[str, str], ...]] = {
     "wait_end": (("loop", "if self._wait_for_results():"),),
     "finish": (("manager", "result = result_text(output, status, exit_code, self.timeout_s)"),),
     "enqueue": (("manager", "self._queue.append(note)"),),
+    "progress": (("manager", "self._queue.append(make_progress_note("), ("manager", "merge_progress(item")),
     "session_end": (("loop", 'return self._end("end_turn"'),),
     "kill": (("loop", 'return self._end("end_turn"'),),
+    "model:kill": (("tools", "return self._kill_tool(args"), ("tools", 'self.rec.emit("kill"'),
+                   ("tools", "return self.bg.kill(task_id), False")),
     "error": (("loop", 'return self._end("model_error"'),),
 }
 
@@ -105,6 +115,10 @@ def highlights(ev: dict[str, Any], mode: str, pane: dict[str, Any]) -> list[list
     """``[[excerpt, line], …]`` for event ``ev``: the lines that did it, most telling first."""
     kind = ev["kind"]
     anchors = ANCHORS.get(f"serial:{kind}") if mode == SERIAL else None
+    if kind == "kill" and ev.get("by") == "model":
+        anchors = ANCHORS["model:kill"]
+    if kind == "spawn" and (ev.get("agent") or ev.get("progress")):
+        anchors = ANCHORS["agent:spawn" if ev.get("agent") else "progress:spawn"]
     if kind == "session_end" and anchor_line("loop", f'return self._end("{ev.get("reason")}"', pane):
         anchors = (("loop", f'return self._end("{ev.get("reason")}"'),)
     out = []

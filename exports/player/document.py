@@ -2,9 +2,12 @@
 
 The player (``static/player.js``) renders every step from this document alone, in
 the app and in a standalone HTML file alike: the steps (time, sentence, the main
-thread's state, the queue, the lock, the lines of code that ran), the tasks with
-the steps where their status changed, the conversation's parts with the step each
-appeared at, the drains with the exact text they injected, and the timeline spec.
+thread's state, the queue, the lock, the lines of code that ran, the tokens so far),
+the tasks with the steps where their status changed (``killed`` too, and who killed
+them), the lanes with their parent (a sub-agent's commands nest under it), the
+conversation's parts with the step each appeared at (each sub-agent's apart), the
+progress lines tasks reported, each model call's tokens, the drains with the exact
+text they injected, and the timeline spec.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .code import code_pane, highlights
 from .lanes import lane_rows
 from .strings import player_strings
 from .timeline import timeline_spec
+from .tokens import TokenTally, token_method
 
 PART_CHARS = 1500  # characters of one conversation block kept for the player
 
@@ -86,10 +90,15 @@ class _Builder:
         self.pane = code_pane()
         self.tasks: list[dict[str, Any]] = []
         self.task_of: dict[str, int] = {}
-        self.queue: list[int] = []
+        self.queue: list[int] = []  # task indices, one per notification waiting (a task may have two)
+        self.progress_waiting: set[int] = set()  # tasks whose progress item is in the queue
         self.drains: list[dict[str, Any]] = []
         self.parts: list[dict[str, Any]] = []
+        self.agent_parts: list[dict[str, Any]] = []  # the sub-agents' own conversations
+        self.progress: list[dict[str, Any]] = []
+        self.tokens = TokenTally()
         self.messages = 0
+        self.agent_messages: dict[int, int] = {}
         self.state = "start"
         self.steps: list[dict[str, Any]] = []
         lanes = {r["id"]: r for r in self.rows}
@@ -99,10 +108,22 @@ class _Builder:
     def task(self, task_id: str, lane: str | None = None) -> int:
         if task_id not in self.task_of:
             lane = lane or f"bg:{task_id}"
+            row = self.row_of.get(lane, 0)
             self.task_of[task_id] = len(self.tasks)
-            self.tasks.append({"id": task_id, "row": self.row_of.get(lane, 0), "states": [], "result": "",
-                               "exit_code": None, "command": "", "delivered": None})
+            self.tasks.append({"id": task_id, "row": row, "states": [], "result": "", "exit_code": None,
+                               "command": "", "delivered": None, "kind": self.rows[row]["kind"] if row else "command",
+                               "parent_row": self.rows[row]["parent_row"] if row else 0, "killed_by": None,
+                               "progress": []})
         return self.task_of[task_id]
+
+    def agent_message(self, seq: int, row: int, op: dict[str, Any]) -> None:
+        """A change to a sub-agent's own conversation (kept apart from the main one)."""
+        if op.get("op") == "append" or row not in self.agent_messages:
+            self.agent_messages[row] = self.agent_messages.get(row, 0) + 1
+        for block in op.get("content") or []:
+            kind, text = _part(block if isinstance(block, dict) else {})
+            self.agent_parts.append({"seq": seq, "row": row, "msg": self.agent_messages[row] - 1,
+                                     "role": op.get("role", "user"), "kind": kind, "text": _clip(text)})
 
     def message(self, seq: int, op: dict[str, Any]) -> None:
         if op.get("op") == "append" or not self.messages:
@@ -134,9 +155,28 @@ class _Builder:
             t["states"].append([seq, str(ev.get("status"))])
             t.update(result=_clip(str(ev.get("preview", ""))), exit_code=ev.get("exit_code"))
         elif kind == "enqueue":
-            self.queue.append(i)
+            if t["parent_row"] == 0:  # a nested task's notification goes to its sub-agent's queue
+                self.queue.append(i)
             return "enqueue"
+        elif kind == "progress":
+            return self.on_progress(ev, i)
         return None
+
+    def on_kill(self, ev: dict[str, Any]) -> None:
+        """Who stopped a task: ``model`` (kill_background), or the reason the harness gave."""
+        t = self.tasks[self.task(str(ev["task_id"]))]
+        t["killed_by"] = "model" if ev.get("by") == "model" else str(ev.get("reason") or "")
+
+    def on_progress(self, ev: dict[str, Any], i: int) -> str:
+        """Lines a running task reported: one progress item in the queue (merged while it waits)."""
+        self.progress.append({"seq": ev["seq"], "t": ev["t"], "task": i, "row": self.tasks[i]["row"],
+                              "lines": [_clip(str(x)) for x in ev.get("lines") or []][:20],
+                              "more": int(ev.get("more") or 0), "text": _clip(str(ev.get("text", "")))})
+        self.tasks[i]["progress"].append(len(self.progress) - 1)
+        if self.tasks[i]["parent_row"] == 0 and i not in self.progress_waiting:
+            self.progress_waiting.add(i)
+            self.queue.append(i)
+        return "enqueue"
 
     def on_main_event(self, ev: dict[str, Any], seq: int) -> str | None:
         """Update the loop's state; returns ``drain`` when the loop took the queue's lock."""
@@ -144,14 +184,18 @@ class _Builder:
         self.state = STATE_AFTER.get(kind, self.state)
         if kind == "tool_start" and ev.get("blocking"):
             self.state = "blocked"
+        if kind == "kill" and ev.get("by") == "model":
+            self.state = "tool"  # the model stopped a task with a tool: the run goes on
         if kind == "drain":
             delivered = [self.task(tid) for tid in ev.get("delivered") or []]
+            progress = [self.task(tid) for tid in ev.get("progress") or []]
             before = [self.task(str(n.get("task_id"))) for n in ev.get("queue_before") or [] if n.get("task_id")]
-            self.queue = [i for i in self.queue if i not in delivered]
+            self.queue = [i for i in self.queue if i not in delivered and i not in progress]
+            self.progress_waiting -= set(progress)
             for i in delivered:
                 self.tasks[i]["delivered"] = seq
             self.drains.append({"seq": seq, "t": ev["t"], "before": before, "after": list(self.queue),
-                                "delivered": delivered, "text": None, "inject": None})
+                                "delivered": delivered, "progress": progress, "text": None, "inject": None})
             return "drain"
         if kind == "inject" and self.drains:
             self.drains[-1].update(text=ev.get("text"), inject=seq)
@@ -159,16 +203,25 @@ class _Builder:
 
     def step(self, ev: dict[str, Any]) -> None:
         seq = ev["seq"]
+        row = self.row_of.get(ev["lane"], 0)
         if isinstance(ev.get("msg"), dict):
-            self.message(seq, ev["msg"])
+            if ev["lane"] == MAIN:
+                self.message(seq, ev["msg"])
+            else:
+                self.agent_message(seq, row, ev["msg"])
+        call = self.tokens.add(ev, row) if ev["kind"] == "model_end" else None
+        if ev["kind"] == "kill" and ev.get("task_id"):
+            self.on_kill(ev)
         lock = self.on_task_event(ev, seq) if ev["lane"] != MAIN or ev["kind"] == "spawn" else None
         if ev["lane"] == MAIN:
             lock = self.on_main_event(ev, seq) or lock
         drain = len(self.drains) - 1 if ev["kind"] in ("drain", "inject") and self.drains else None
-        self.steps.append({"t": ev["t"], "kind": ev["kind"], "row": self.row_of.get(ev["lane"], 0),
+        self.steps.append({"t": ev["t"], "kind": ev["kind"], "row": row,
                            "say": event_sentence(ev, self.mode, self.names), "state": self.state,
                            "queue": list(self.queue), "lock": lock, "drain": drain,
-                           "parts": len(self.parts), "code": highlights(ev, self.mode, self.pane)})
+                           "parts": len(self.parts), "agent_parts": len(self.agent_parts),
+                           "call": call, "tokens": self.tokens.total(),
+                           "code": highlights(ev, self.mode, self.pane)})
 
 
 def run_document(trace: Trace) -> dict[str, Any]:
@@ -181,6 +234,10 @@ def run_document(trace: Trace) -> dict[str, Any]:
     return {"mode": b.mode, "clock": trace.meta.get("clock", "virtual"),
             "title": _(str(trace.meta.get("title") or trace.meta.get("scenario") or "")),
             "duration": trace.duration, "lanes": b.rows, "steps": b.steps, "tasks": b.tasks, "parts": b.parts,
+            "agent_parts": b.agent_parts, "progress": b.progress, "calls": b.tokens.calls,
+            "token_method": token_method(trace, b.tokens.calls),
+            "notification_shape": str((trace.meta.get("settings") or {}).get("notification_shape")
+                                      or "background-results"),
             "drains": b.drains, "code": b.pane, "states": {k: _(v) for k, v in STATE_WORDS.items()},
             "metrics": m, "timeline": timeline_spec(trace, b.rows), "code_note": code_note(trace)}
 

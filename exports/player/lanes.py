@@ -36,22 +36,34 @@ def distinct_names(texts: list[str]) -> list[str]:
 
 
 def lane_rows(trace: Trace) -> list[dict[str, Any]]:
-    """Every lane in drawing order: ``{id, row, letter, name, full, kind, parent}``.
+    """Every lane in drawing order: ``{id, row, letter, name, full, kind, parent, parent_row, depth}``.
 
     The main thread is row 0; each background task follows in the order it was
     started, named by its letter and what it runs: an agent's own name, or what
     sets its command apart from the others', cut between words. ``full`` is the
-    whole text, for a tooltip.
+    whole text, for a tooltip. ``parent`` is the lane that started it (``parent_row``
+    its row) and ``depth`` how deep it nests: 1 under the main thread, 2 under a sub-agent.
     """
     rows: list[dict[str, Any]] = [{"id": MAIN, "row": 0, "letter": "", "name": _("main thread"),
-                                   "full": _("main thread"), "kind": "loop", "parent": None}]
+                                   "full": _("main thread"), "kind": "loop", "parent": None, "parent_row": None,
+                                   "depth": 0}]
     tasks = [lane for lane in trace.lanes if lane["id"] != MAIN]
     fulls = [str(lane.get("task") or lane.get("command") or lane.get("label") or lane["id"]) for lane in tasks]
     shorts = distinct_names(fulls)
+    row_of = {MAIN: 0, **{lane["id"]: i + 1 for i, lane in enumerate(tasks)}}
     for i, lane in enumerate(tasks):
-        full = fulls[i]
-        given = lane.get("name") or (lane.get("label") if lane.get("kind") == "agent" else None)
-        short = cut_words(given or shorts[i], NAME_CHARS)
+        short = cut_words(_given_name(lane, letter(i)) or shorts[i], NAME_CHARS)
+        parent = lane.get("parent", MAIN)
+        parent_row = row_of.get(parent, 0)
         rows.append({"id": lane["id"], "row": i + 1, "letter": letter(i), "name": f"{letter(i)}: {short}",
-                     "full": full, "kind": lane.get("kind", "command"), "parent": lane.get("parent", MAIN)})
+                     "full": fulls[i], "kind": lane.get("kind", "command"), "parent": parent,
+                     "parent_row": parent_row, "depth": rows[parent_row]["depth"] + 1 if parent_row < len(rows) else 1})
     return rows
+
+
+def _given_name(lane: dict[str, Any], its_letter: str) -> str | None:
+    """The name a lane was given: a sub-agent's name and task (``A: auth``), an imported agent's label, or None."""
+    name, task = lane.get("name"), lane.get("task")
+    if lane.get("kind") == "agent" and name and task:
+        return str(task) if name == its_letter else f"{name}: {task}"
+    return name or (lane.get("label") if lane.get("kind") == "agent" else None)

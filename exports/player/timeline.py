@@ -4,7 +4,9 @@ The spec is built once; stepping only sets the ``cursor`` parameter (seconds) in
 browser, so a step redraws in a few milliseconds. Each span is drawn twice: its
 past up to the cursor (a task still running shows as running) and its future after
 it (faded, or hidden when a lesson asks about what comes next). The lanes are the
-main thread, one per background task, and a last one for the queue's depth.
+main thread, one per background task, and a last one for the queue's depth. A
+sub-agent's own model calls and tools are drawn inside its task's bar, and each
+progress report is a tick on its task's lane.
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from exports.palette import CATEGORY_COLORS, CURSOR_COLOR, DRAIN_COLOR, LIGHT_CATEGORIES, QUEUE_COLOR
+from exports.palette import (
+    CATEGORY_COLORS,
+    CURSOR_COLOR,
+    DRAIN_COLOR,
+    LIGHT_CATEGORIES,
+    PROGRESS_COLOR,
+    QUEUE_COLOR,
+)
 from simulator.i18n import _
 from simulator.spans import arrows, drain_marks, spans
 from simulator.status_words import status_words
@@ -51,7 +60,18 @@ def _bar(s: dict[str, Any], row: int, words: dict[str, str]) -> dict[str, Any]:
         text = words[final] + (f" (exit {code})" if code not in (None, 0) and final != "running" else "")
     return {"row": row, "start": s["start"], "end": s["end"], "final": final, "during": during,
             "text": text, "dark": final in LIGHT_CATEGORIES, "what": cut_words(what, 80) or words[final],
-            "state": words[final], "secs": round(s["end"] - s["start"], 3)}
+            "state": words[final], "secs": round(s["end"] - s["start"], 3), "inner": bool(loop and row)}
+
+
+def _progress_marks(trace: Trace, row_of: dict[str, int]) -> list[dict[str, Any]]:
+    """A tick per progress event, on its task's lane: ``{t, row, y0, y1, text}``."""
+    out = []
+    for ev in trace.events:
+        if ev["kind"] == "progress" and ev["lane"] in row_of:
+            row = row_of[ev["lane"]]
+            out.append({"t": ev["t"], "row": row, "y0": row - 0.42, "y1": row + 0.42,
+                        "text": cut_words(str(ev.get("text", "")), 80)})
+    return out
 
 
 def _queue_depth(trace: Trace, end: float) -> list[dict[str, Any]]:
@@ -115,8 +135,8 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                {"field": "start", "title": _("from (s)"), "format": ".1f", "type": "quantitative"},
                {"field": "end", "title": _("to (s)"), "format": ".1f", "type": "quantitative"},
                {"field": "secs", "title": _("lasts (s)"), "format": ".1f", "type": "quantitative"}]
-    band = [{"calculate": "datum.row - (datum.row == 0 ? 0.36 : 0.3)", "as": "b0"},
-            {"calculate": "datum.row + (datum.row == 0 ? 0.36 : 0.3)", "as": "b1"}]
+    half = "(datum.row == 0 ? 0.36 : (datum.inner ? 0.16 : 0.3))"  # a sub-agent's own calls: inside its task's bar
+    band = [{"calculate": f"datum.row - {half}", "as": "b0"}, {"calculate": f"datum.row + {half}", "as": "b1"}]
     past = _layer(bars, {"type": "rect", "cornerRadius": 2},
                   {"x": x("start"), "x2": {"field": "pend"}, "y": y("b0", axis=True), "y2": {"field": "b1"},
                    "color": color, "tooltip": tooltip},
@@ -157,6 +177,13 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                                 "value": {"expr": "hide ? 0 : 0.25"}},
                     "tooltip": [{"field": "t", "title": _("drain at (s)"), "format": ".1f", "type": "quantitative"},
                                 {"field": "n", "title": _("results delivered"), "type": "quantitative"}]})
+    progress = _layer(_progress_marks(trace, row_of), {"type": "rule", "strokeWidth": 2, "color": PROGRESS_COLOR},
+                      {"x": x("t"), "y": y("y0"), "y2": {"field": "y1"},
+                       "opacity": {"condition": {"test": "datum.t <= cursor", "value": 1},
+                                   "value": {"expr": "hide ? 0 : 0.25"}},
+                       "tooltip": [{"field": "text", "title": _("progress lines")},
+                                   {"field": "t", "title": _("reported at (s)"), "format": ".1f",
+                                    "type": "quantitative"}]})
     cursor = {"data": {"values": [{}]}, "mark": {"type": "rule", "color": CURSOR_COLOR, "strokeWidth": 2},
               "encoding": {"x": {"datum": {"expr": "cursor"}, "type": "quantitative", "scale": x_scale},
                            "y": {"datum": TOP, "type": "quantitative", "scale": y_scale},
@@ -174,6 +201,6 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                    {"name": "x0", "value": 0}, {"name": "x1", "value": end}],
         "width": 640, "height": (last_row + 1) * ROW_PX + 44, "autosize": {"type": "fit-x", "contains": "padding"},
         "config": {"view": {"stroke": None}, "font": "sans-serif"},
-        "layer": [past, future, queue, link, labels, marks, cursor, cursor_text],
+        "layer": [past, future, queue, link, labels, progress, marks, cursor, cursor_text],
         "resolve": {"scale": {"color": "independent"}},
     }

@@ -163,7 +163,7 @@ def skipped_line(trace: Trace) -> str:
     unknown = reasons.get("unknown_types") if isinstance(reasons.get("unknown_types"), dict) else {}
     parts = []
     if unknown:
-        names = ", ".join(f"{name} ×{n}" for name, n in list(unknown.items())[:8])
+        names = ", ".join(f"{one_line(name, 40)} ×{n}" for name, n in list(unknown.items())[:8])  # a name may hold any text
         count = sum(n for n in unknown.values() if isinstance(n, int))
         parts.append(ngettext("{n} of an unknown type ({names})", "{n} of unknown types ({names})",
                               count).format(n=count, names=names))

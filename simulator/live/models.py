@@ -52,6 +52,22 @@ def anthropic_model(model_id: str | None = None, api_key: str | None = None, max
     return model
 
 
+def recorded_agent_models(scenario: Scenario, *, pace: bool, stop_event: threading.Event) -> Any:
+    """For a recording's replay: each sub-agent answers from its own recorded turns (a new model each time)."""
+    from ..scripted_model import ScriptedModel
+
+    def model_for(name: str, task: str) -> Any:
+        script = scenario.agents.get(name)
+        if script is None:
+            return None
+        latency = script.latency_s if script.latency_s is not None else scenario.settings["model_latency_s"]
+        inner = ScriptedModel(script.turns, default_latency_s=latency, name=str(scenario.source.get("model", "scripted")),
+                              source=f"the recording's sub-agent {name!r}")
+        return PacedModel(inner, stop_event) if pace else inner
+
+    return model_for
+
+
 def recorded_model(scenario: Scenario, *, pace: bool, stop_event: threading.Event) -> Any:
     """A recording's decisions as a model; with ``pace`` each answer takes its recorded time."""
     from ..runs import scenario_model

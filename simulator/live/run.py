@@ -33,7 +33,7 @@ from ..i18n import _
 from ..privacy import command_env, privacy_replacements, scrub, secret_values
 from ..real.files import WorkDir
 from ..real.sandbox import SandboxUnavailable
-from ..recording import recording_from_trace, task_outcomes
+from ..recording import recording_from_trace, task_outputs
 from ..scenario import Scenario, scenario_from_dict
 from ..text import one_line
 from ..trace import Trace
@@ -115,7 +115,8 @@ class LiveRun:
                  settings: RunSettings, scenario: Scenario | None = None, secrets: list[str] | None = None,
                  stop_event: threading.Event | None = None, name: str | None = None,
                  note: str = "Recorded in the app's Live page.", state: RunState | None = None,
-                 listener: Callable[[dict[str, Any]], None] | None = None) -> None:
+                 listener: Callable[[dict[str, Any]], None] | None = None,
+                 agent_models: Callable[[str, str], Any] | None = None) -> None:
         from ..runs import RealRun
 
         sandbox = live_sandbox()
@@ -157,11 +158,17 @@ class LiveRun:
         meta: dict[str, Any] = {"llm": kind, "model": model_label}
         if scenario is not None:
             meta["replay_of"] = scenario.name
+        if agent_models is None and scenario is not None and scenario.agents:
+            from .models import PacedModel, recorded_agent_models
+
+            agent_models = recorded_agent_models(scenario, pace=isinstance(model, PacedModel),
+                                                 stop_event=self._stop_event)
         self._run: Any = RealRun(
             model, prompt, workdir, mode=settings.mode, timeout_s=settings.timeout_s,
             max_concurrent=settings.max_concurrent, end_wait_s=settings.end_wait_s, meta=meta, env=command_env(),
             state_dir=state.tasks_dir if state is not None else None, listener=listener, sandbox=sandbox,
-            max_output_bytes=settings.max_output_bytes)
+            max_output_bytes=settings.max_output_bytes, notification_shape=settings.notification_shape,
+            agent_models=agent_models)
         self._thread = threading.Thread(target=self._work, name=f"s08-live-{self.id}", daemon=True)
         # waited on instead of Thread.join: a join cut short by Ctrl-C can mark a live thread as ended
         self._done = threading.Event()
@@ -256,7 +263,7 @@ class LiveRun:
             notes.append(f"Replay of {self.scenario.name!r} with real commands; the decisions are the recording's.")
         note = " ".join(notes) or None
         data = recording_from_trace(
-            trace, prompt=trace.meta.get("prompt"), commands_measured=task_outcomes(real.bg),
+            trace, prompt=trace.meta.get("prompt"), outputs_measured=task_outputs(real.bg),
             model_name=self.model_label, llm_kind=self.kind, note=note, name=self.name,
             title=f"Live run: {one_line(trace.meta.get('prompt', ''), 70)}",
             files=dict(self.scenario.files) if self.scenario is not None else None, workdir=self.workdir)

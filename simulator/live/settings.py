@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import SimulatorError
 from ..i18n import _
 from ..modes import MODES, PARALLEL
+from ..notifications import BACKGROUND_RESULTS, NOTIFICATION_SHAPES
 from ..real.output import DEFAULT_MAX_OUTPUT_BYTES
 
 ENABLE_ENV = "S08_LIVE"
@@ -89,6 +90,7 @@ class RunSettings:
     end_wait_s: float = DEFAULT_END_WAIT_S
     max_run_s: float | None = DEFAULT_MAX_RUN_S  # None: no limit (the command line's default)
     max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES  # per command; past it the command is killed
+    notification_shape: str = BACKGROUND_RESULTS  # how the drain words what it delivers (notifications.py)
 
     def check(self) -> None:
         """Raise ``LiveRunRefused`` naming the first setting out of range."""
@@ -103,6 +105,9 @@ class RunSettings:
                 max=MAX_CONCURRENT_CAP))
         if not _within(self.end_wait_s, 0, MAX_RUN_CAP_S):
             raise LiveRunRefused(_("the end wait must be between 0 and {max:g} s").format(max=MAX_RUN_CAP_S))
+        if self.notification_shape not in NOTIFICATION_SHAPES:
+            raise LiveRunRefused(_("the notification shape must be one of {shapes}").format(
+                shapes=", ".join(NOTIFICATION_SHAPES)))
         if self.max_run_s is None or not _within(self.max_run_s, 0, MAX_RUN_CAP_S):
             raise LiveRunRefused(_("the run's time limit must be between 0 and {max:g} s").format(max=MAX_RUN_CAP_S))
         if isinstance(self.max_output_bytes, bool) or not isinstance(self.max_output_bytes, int) or not (

@@ -30,6 +30,12 @@ its own and the process the manager watches and kills is bubblewrap: ending it e
 every process of the task, ``setsid`` ones included. Without one (plain library use)
 each command is a process group of its own, started with ``close_fds=True``, and
 orphans that left the group are out of reach.
+
+A task may also be a sub-agent (``run_agent``): it takes a concurrency slot like a
+command, and its loop runs on a thread of its own (``agents.py``, through
+``agent_host``). A command started with a ``progress`` pattern reports matching
+output lines while it runs (``progress.py``). Retries may follow a non-zero exit as
+well as a timeout (``retry_on``).
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import notifications as nt
+from ..progress import PROGRESS_LINES, Batch
 from ..safety import dangerous_reason
 from ..storage import atomic_write_text
 from ..trace import TraceRecorder, task_lane
@@ -147,6 +154,11 @@ class BackgroundManager:
         self._closed = False
         self._stopping = False
         self._persist_locks: dict[str, threading.Lock] = {}
+        self._task_extras: dict[str, dict[str, Any]] = {}  # per task: progress monitor, retry policy, agent
+        self.retry_on: tuple[str, ...] = ("timeout",)  # what a retry may follow: "timeout", "error"
+        self.progress_interval_s = 5.0
+        self.agent_host: Any = None  # starts sub-agents (agents.AgentHost); None: run_agent refuses
+        self._blocking_runners: dict[str, Any] = {}  # the serial harness's sub-agent running now
 
         if self.state_dir is not None:
             self._load_state()
@@ -172,8 +184,13 @@ class BackgroundManager:
         self._watcher.start()
 
     # -- public interface -----------------------------------------------------
-    def run(self, command: str, priority: int = 0) -> str:
-        """Start ``command`` in the background; returns at once."""
+    def run(self, command: str, priority: int = 0, *, progress: str | None = None, retries: int | None = None,
+            retry_on: tuple[str, ...] | None = None) -> str:
+        """Start ``command`` in the background; returns at once.
+
+        ``progress``: report output lines containing it (``|`` separates alternatives);
+        ``retries`` and ``retry_on`` override the manager's for this command.
+        """
         reason = dangerous_reason(command)
         if reason is not None:
             return f"Error: Dangerous command blocked ({reason})"
@@ -192,6 +209,7 @@ class BackgroundManager:
             t = _Task(tid, rec, self._log_dir / f"{tid}.log", next(self._seq))
             self._tasks[tid] = t
             self._live += 1
+            self._set_extras(tid, progress=progress, retries=retries, retry_on=retry_on)
             if self.recorder is not None:
                 self.recorder.add_lane(lane, label=command[:60], command=command)
             if self.max_concurrent is not None and self._active >= self.max_concurrent:
@@ -234,6 +252,7 @@ class BackgroundManager:
             if t.finalized:
                 return f"Task {task_id} already finished ({t.rec['status']})"
             finish_now = self._request_kill_locked(t)
+        self._stop_agent(t)  # a sub-agent: its loop stops and its own tasks are killed first
         if finish_now:
             self._finish(t, "killed", None)
         with self._cond:
@@ -250,6 +269,8 @@ class BackgroundManager:
             # Drop the waiting ones first so a freed slot cannot start one of them.
             live.sort(key=lambda t: t.phase != "waiting")
             finish_now = [t for t in live if self._request_kill_locked(t)]
+        for t in live:
+            self._stop_agent(t)
         for t in finish_now:
             self._finish(t, "killed", None)
         with self._cond:
@@ -348,7 +369,10 @@ class BackgroundManager:
                 self._persist(t)
                 continue
             try:
-                self._launch(t)
+                if "agent" in self._task_extras.get(t.tid, {}):
+                    self._start_agent(t)
+                else:
+                    self._launch(t)
             except Exception as exc:  # never let one task stop the launcher
                 self._finish(t, "error", None, note=f"Error: could not start ({exc})")
 
@@ -530,7 +554,8 @@ class BackgroundManager:
         with self._cond:
             if reason == "timeout" and t.end_reason == "killed":
                 reason = "killed"  # kill() came while the timeout was being handled
-            if reason == "timeout" and t.attempt <= self.retries and not self._closed:
+            if self._retry_wanted(t, reason, code):
+                why = self._retry_fields(reason, code, t)
                 self._forget_output(t)
                 t.attempt += 1
                 t.rec["attempt"] = t.attempt
@@ -539,7 +564,7 @@ class BackgroundManager:
                 t.end_reason = None
                 t.phase = "launching"
                 if self.recorder is not None:
-                    self.recorder.emit("retry", lane=task_lane(t.tid), task_id=t.tid, attempt=t.attempt)
+                    self.recorder.emit("retry", lane=task_lane(t.tid), task_id=t.tid, attempt=t.attempt, **why)
                 self._jobs.put(("launch", t))
                 return
         if reason == OUTPUT_LIMIT:
@@ -574,6 +599,9 @@ class BackgroundManager:
             if cap is not None and t.size > cap:
                 chunk = chunk[:max(0, cap - kept)]  # the log holds no more than the cap
                 self._over_limit(t)
+            monitor = self._task_extras.get(t.tid, {}).get("monitor")
+            if monitor is not None:
+                monitor.feed(chunk)
             if not t.spilled and len(t.buf) + len(chunk) <= SPILL_BYTES:
                 t.buf += chunk
             elif chunk or t.spilled:
@@ -692,13 +720,15 @@ class BackgroundManager:
         else:
             result = nt.result_text(output, status, exit_code, self.timeout_s)
         if t.attempt > 1:
-            result = f"[attempt {t.attempt} of {self.retries + 1}]\n{result}"
+            retries = self._task_extras.get(t.tid, {}).get("retries", self.retries)
+            result = f"[attempt {t.attempt} of {retries + 1}]\n{result}"
         with self._cond:
             if t.finalized:
                 return
             t.finalized = True
             t.phase = "done"
             t.proc = None
+            self._close_monitor(t.tid)
             now = time.time()
             rec = t.rec
             rec.update(status=status, exit_code=exit_code, result=result, output_bytes=size, finished_at=now)
@@ -759,3 +789,177 @@ class BackgroundManager:
             self._queue.append(nt.make_notification(rec["task_id"], rec["status"], rec["command"],
                                                     str(rec["result"] or ""), rec["exit_code"],
                                                     rec["output_file"]))
+
+
+    # -- progress, retry policy and sub-agents --------------------------------------------------
+    def _set_extras(self, tid: str, *, progress: str | None = None, retries: int | None = None,
+                    retry_on: tuple[str, ...] | None = None, agent: tuple[str, str] | None = None) -> None:
+        """Record a task's own options (called with the lock held, before it can start)."""
+        extras: dict[str, Any] = {}
+        if progress:
+            from .progress import ProgressMonitor
+
+            if self._use_pidfd:
+                extras["monitor"] = ProgressMonitor(progress, self.progress_interval_s,
+                                                    lambda batch, tid=tid: self.report_progress(tid, batch))
+            self._tasks[tid].rec["progress"] = progress
+        if retries is not None:
+            extras["retries"] = retries
+        if retry_on is not None:
+            extras["retry_on"] = tuple(retry_on)
+        if agent is not None:
+            extras["agent"] = agent
+        if extras:
+            self._task_extras[tid] = extras
+
+    def report_progress(self, tid: str, batch: Batch) -> None:
+        """A batch of a running task's progress lines: into its queued progress item, or a new one."""
+        with self._cond:
+            t = self._tasks.get(tid)
+            if t is None or t.finalized:
+                return
+            item = next((n for n in self._queue if n["task_id"] == tid and nt.is_progress(n)), None)
+            if item is not None:
+                nt.merge_progress(item, batch.lines, batch.more, PROGRESS_LINES)
+            else:
+                self._queue.append(nt.make_progress_note(tid, t.rec["command"], batch.lines, batch.more))
+            if self.recorder is not None:
+                self.recorder.emit("progress", lane=task_lane(tid), task_id=tid,
+                                   text=nt.progress_preview(batch.lines, batch.more), lines=batch.lines,
+                                   more=batch.more or None, queue_depth=len(self._queue))
+            self._cond.notify_all()
+
+    def _close_monitor(self, tid: str) -> None:
+        monitor = self._task_extras.get(tid, {}).get("monitor")
+        if monitor is not None:
+            monitor.close()
+
+    def _retry_wanted(self, t: _Task, reason: str | None, code: int | None) -> bool:
+        """Whether attempt ``t.attempt`` that ended this way is run again (lock held)."""
+        extras = self._task_extras.get(t.tid, {})
+        retries = extras.get("retries", self.retries)
+        retry_on = extras.get("retry_on", self.retry_on)
+        if self._closed or t.attempt > retries:
+            return False
+        if reason == "timeout":
+            return "timeout" in retry_on
+        return reason is None and code not in (0, None) and "error" in retry_on
+
+    def _retry_fields(self, reason: str | None, code: int | None, t: _Task) -> dict[str, Any]:
+        """What a ``retry`` event says about the attempt that failed."""
+        if reason == "timeout":
+            return {"reason": "timeout"}
+        output, _size = self._output_of(t)
+        return {"reason": "error", "exit_code": code,
+                "preview": nt.result_text(output, "error", code)[:nt.PREVIEW_LIMIT]}
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until no task is queued or running (True), or ``timeout`` seconds (False)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._live == 0, timeout)
+
+    def run_agent(self, name: str, task: str, priority: int = 0) -> str:
+        """Start sub-agent ``name`` on ``task`` in the background: it takes a slot, or queues, like a command."""
+        if self.agent_host is None:
+            return "Error: sub-agents are not available in this run"
+        tid = uuid.uuid4().hex[:8]
+        command = nt.agent_label(name, task)
+        rec: dict[str, Any] = {
+            "task_id": tid, "command": command, "status": "running", "exit_code": None, "result": None,
+            "output_file": None, "output_bytes": 0, "priority": priority, "attempt": 1, "created_at": time.time(),
+            "started_at": None, "finished_at": None, "delivered": False, "kind": nt.AGENT, "name": name, "task": task,
+        }
+        lane = task_lane(tid)
+        with self._cond:
+            if self._closed:
+                return "Error: Background manager is shut down"
+            t = _Task(tid, rec, self._log_dir / f"{tid}.log", next(self._seq))
+            self._tasks[tid] = t
+            self._live += 1
+            self._set_extras(tid, agent=(name, task))
+            if self.recorder is not None:
+                self.recorder.add_lane(lane, kind=nt.AGENT, parent="main", label=nt.agent_label(name, task, 40),
+                                       name=name, task=task)
+            if self.max_concurrent is not None and self._active >= self.max_concurrent:
+                rec["status"] = "queued"
+                t.phase = "waiting"
+                heapq.heappush(self._waiting, (priority, t.seq, tid))
+                if self.recorder is not None:
+                    self.recorder.emit("task_queued", lane=lane, task_id=tid, priority=priority)
+            else:
+                self._take_slot_locked(t)
+        return nt.agent_started_text(tid, name)
+
+    def _start_agent(self, t: _Task) -> None:
+        """A launcher thread gives a sub-agent its slot: its loop starts on a thread of its own."""
+        name, task = self._task_extras[t.tid]["agent"]
+        with self._cond:
+            if t.finalized:
+                return
+            stop = t.end_reason is not None or self._closed
+            if not stop:
+                t.phase = "running"
+                t.rec["started_at"] = time.time()
+                runner = self.agent_host.runner(t.tid, name, task, done=lambda status, answer: self._finish_agent(
+                    t, status, answer))
+                self._task_extras[t.tid]["runner"] = runner
+                if self.recorder is not None:
+                    self.recorder.emit("task_start", lane=task_lane(t.tid), task_id=t.tid, command=t.rec["command"],
+                                       attempt=1, msg=runner.first_message())
+        if stop:
+            self._finish(t, "killed", None)
+            return
+        self._persist(t)
+        runner.start()
+
+    def _finish_agent(self, t: _Task, status: str, answer: str) -> None:
+        """A sub-agent's loop has ended: its answer is its result."""
+        self._finish(t, status, None, note=answer.strip() or None)
+
+    def _stop_agent(self, t: _Task) -> None:
+        """Stop a sub-agent's loop (its own tasks are killed); nothing for a command."""
+        runner = self._task_extras.get(t.tid, {}).get("runner")
+        if runner is not None:
+            runner.stop()
+
+    def run_agent_blocking(self, name: str, task: str) -> tuple[str, bool]:
+        """The serial harness: sub-agent ``name`` runs to its end on the caller's thread; (result, is_error)."""
+        if self.agent_host is None:
+            return "Error: sub-agents are not available in this run", True
+        tid = uuid.uuid4().hex[:8]
+        lane = task_lane(tid)
+        if self.recorder is not None:
+            self.recorder.add_lane(lane, kind=nt.AGENT, parent="main", label=nt.agent_label(name, task, 40),
+                                   name=name, task=task)
+        result: dict[str, Any] = {}
+        runner = self.agent_host.runner(tid, name, task, done=lambda status, answer: result.update(
+            status=status, answer=answer))
+        with self._cond:
+            self._blocking_runners[tid] = runner
+        started = time.time()
+        if self.recorder is not None:
+            self.recorder.emit("task_start", lane=lane, task_id=tid, command=nt.agent_label(name, task), attempt=1,
+                               msg=runner.first_message())
+        try:
+            runner.run()
+        finally:
+            with self._cond:
+                self._blocking_runners.pop(tid, None)
+        status = result.get("status", "error")
+        text = nt.result_text(str(result.get("answer") or ""), status, None, self.timeout_s)
+        if self.recorder is not None:
+            self.recorder.emit("finish", lane=lane, task_id=tid, status=status, exit_code=None,
+                               preview=text[:nt.PREVIEW_LIMIT], output_bytes=len(text.encode()),
+                               duration_s=round(time.time() - started, 6))
+        return text, status != "completed"
+
+    def stop_blocking_agents(self) -> None:
+        """Stop the sub-agent the serial harness is waiting for, if any (from any thread)."""
+        with self._cond:
+            runners = list(self._blocking_runners.values())
+        for runner in runners:
+            runner.stop()
+
+
+def _num(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

@@ -1,11 +1,16 @@
-"""Blocking commands and file tools in the virtual world: declared outcomes and an in-memory work directory."""
+"""Blocking commands and file tools in the virtual world: declared outcomes and an in-memory work directory.
+
+Each run of a command takes its command's next outcome from the shared command table
+(``commands.CommandTable``), so a command run twice can fail, then pass.
+"""
 
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 
 from ..clock import VirtualClock
-from ..commands import CommandResult, Outcome, outcome_for
+from ..commands import CommandResult, CommandTable, table_of
 from ..errors import UnsafeCommandError
 from ..notifications import RESULT_LIMIT, result_text, status_for_exit
 from ..safety import dangerous_reason
@@ -14,13 +19,14 @@ from ..safety import dangerous_reason
 class VirtualRuntime:
     """Blocking commands and file tools in the virtual world (an in-memory work directory)."""
 
-    def __init__(self, clock: VirtualClock, outcomes: dict[str, Outcome], files: dict[str, str] | None = None,
+    def __init__(self, clock: VirtualClock, outcomes: Any, files: dict[str, str] | None = None,
                  *, timeout_s: float = 300.0, file_tool_s: float = 0.2) -> None:
         self.clock = clock
-        self.outcomes = outcomes
+        self.table: CommandTable = table_of(outcomes)
         self.files: dict[str, str] = dict(files or {})
         self.timeout_s = timeout_s
         self.file_tool_s = file_tool_s
+        self.writes: list[tuple[float, str, str]] = []  # (time, path, new content): what a sub-agent hands on
 
     def _path(self, path: str) -> str:
         if not isinstance(path, str) or not path.strip():
@@ -34,7 +40,7 @@ class VirtualRuntime:
         reason = dangerous_reason(command)
         if reason:
             raise UnsafeCommandError(f"Error: Dangerous command blocked ({reason})")
-        outcome = outcome_for(self.outcomes, command)
+        outcome = self.table.next(command)
         if outcome.duration_s > self.timeout_s:
             self.clock.sleep(self.timeout_s)
             return CommandResult(f"Error: Timeout ({self.timeout_s:g}s)", "timeout", None, self.timeout_s)
@@ -58,6 +64,7 @@ class VirtualRuntime:
         key = self._path(path)
         self.clock.sleep(self.file_tool_s)
         self.files[key] = content
+        self.writes.append((self.clock.now(), key, content))
         return f"Wrote {len(content.encode())} bytes to {path}"
 
     def edit_file(self, path: str, old_text: str, new_text: str) -> str:
@@ -68,4 +75,5 @@ class VirtualRuntime:
         if old_text not in self.files[key]:
             return f"Error: Text not found in {path}"
         self.files[key] = self.files[key].replace(old_text, new_text, 1)
+        self.writes.append((self.clock.now(), key, self.files[key]))
         return f"Edited {path}"

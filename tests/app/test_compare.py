@@ -53,7 +53,7 @@ def test_tests_and_docs_figures_and_verdict():
 
 
 def test_multi_agent_verdict_and_the_concurrency_hint():
-    at = open_page(scenario="multi-agent")
+    at = open_page(scenario="multi-agent-one-slot")
     text = verdict(at)
     assert "83.4 s in serial, 81.8 s in parallel" in text
     assert "not blocked during the first 51 s" in text
@@ -61,7 +61,7 @@ def test_multi_agent_verdict_and_the_concurrency_hint():
 
 
 def test_what_if_concurrency_two_changes_both_figures_and_the_url():
-    at = open_page(scenario="multi-agent")
+    at = open_page(scenario="multi-agent-one-slot")
     at.number_input(key="wi_conc").set_value(2).run()
     assert not at.exception
     assert figures(at)["whole run"]["parallel"] == "81.8 s → 61.8 s"  # before → after the change
@@ -81,7 +81,7 @@ def test_what_if_duration_of_a_command():
 
 
 def test_changes_for_one_command_survive_picking_another():
-    at = open_page(scenario="multi-agent")
+    at = open_page(scenario="multi-agent-one-slot")
     at.number_input(key="wi_dur").set_value(10.0).run()
     at.selectbox(key="wi_cmd").set_value(1).run()
     assert at.number_input(key="wi_dur").value == 20.0  # the second command's own duration
@@ -101,7 +101,7 @@ def test_drain_policy_and_latency_widgets():
 
 def test_a_link_with_changes_restores_them_and_reset_clears_them():
     changes = encode_changes({"settings": {"max_concurrent": 2}})
-    at = open_page(scenario="multi-agent", changes=changes, t="40")
+    at = open_page(scenario="multi-agent-one-slot", changes=changes, t="40")
     assert at.number_input(key="wi_conc").value == 2
     assert figures(at)["whole run"]["parallel"] == "81.8 s → 61.8 s"
     assert player_doc(at)["view"]["t"] == 40.0
@@ -112,11 +112,11 @@ def test_a_link_with_changes_restores_them_and_reset_clears_them():
 
 
 def test_bad_changes_in_the_url_are_one_line_and_ignored():
-    at = open_page(scenario="multi-agent", changes="not-base64!")
+    at = open_page(scenario="multi-agent-one-slot", changes="not-base64!")
     assert len(at.error) == 1 and at.error[0].value.startswith("?changes=: ")
     assert figures(at)["whole run"]["parallel"] == "81.8 s"
     bad = encode_changes({"commands": {"rm -rf /": {"duration_s": 1}}})
-    at = open_page(scenario="multi-agent", changes=bad)
+    at = open_page(scenario="multi-agent-one-slot", changes=bad)
     assert "has no command" in at.error[0].value
 
 
@@ -130,9 +130,9 @@ def test_the_player_gets_both_runs_on_one_time_axis_from_the_link():
 
 def test_the_download_follows_the_changes(monkeypatch):
     read = capture_downloads(monkeypatch)
-    at = open_page(scenario="multi-agent")
+    at = open_page(scenario="multi-agent-one-slot")
     before = read(buttons_by_label(at)["Download this scenario (JSON)"])
-    assert before.name == "multi-agent.json"
+    assert before.name == "multi-agent-one-slot.json"
     assert json.loads(before.data)["settings"]["max_concurrent"] == 1
     at.number_input(key="wi_conc").set_value(2).run()
     after = read(buttons_by_label(at)["Download this scenario (JSON)"])
@@ -141,13 +141,13 @@ def test_the_download_follows_the_changes(monkeypatch):
 
 def test_the_export_menu_gives_both_runs_for_perfetto_one_picture_and_the_session(monkeypatch):
     read = capture_downloads(monkeypatch)
-    at = open_page(scenario="multi-agent")
+    at = open_page(scenario="multi-agent-one-slot")
     buttons = buttons_by_label(at)
     assert {"Perfetto trace (JSON)", "Timeline image (SVG)", "Session file (JSON)"} <= set(buttons)
-    runs = {m: run_scenario(load_scenario("multi-agent"), m) for m in ("serial", "parallel")}
+    runs = {m: run_scenario(load_scenario("multi-agent-one-slot"), m) for m in ("serial", "parallel")}
 
     perfetto = read(buttons["Perfetto trace (JSON)"])
-    assert perfetto.name == "multi-agent.perfetto.json"
+    assert perfetto.name == "multi-agent-one-slot.perfetto.json"
     doc = json.loads(perfetto.data)
     assert doc["traceEvents"] and doc["otherData"]["modes"] == "serial, parallel"
     assert perfetto.data.decode() == chrome_trace_json(runs)
@@ -155,33 +155,33 @@ def test_the_export_menu_gives_both_runs_for_perfetto_one_picture_and_the_sessio
     assert len(processes) == 2
 
     svg = read(buttons["Timeline image (SVG)"])
-    assert svg.name == "multi-agent.svg" and svg.data.startswith(b"<svg")
+    assert svg.name == "multi-agent-one-slot.svg" and svg.data.startswith(b"<svg")
     assert b"83.4 s" in svg.data and b"81.8 s" in svg.data  # both runs, with their times
 
     session = read(buttons["Session file (JSON)"])
-    assert session.name == "multi-agent.session.json"
+    assert session.name == "multi-agent-one-slot.session.json"
     scenario, traces = session_from_dict(json.loads(session.data), "session")
-    assert scenario is not None and scenario.name == "multi-agent" and set(traces) == {"serial", "parallel"}
+    assert scenario is not None and scenario.name == "multi-agent-one-slot" and set(traces) == {"serial", "parallel"}
 
 
 def test_the_exports_follow_the_what_if_changes(monkeypatch):
     read = capture_downloads(monkeypatch)
-    at = open_page(scenario="multi-agent")
+    at = open_page(scenario="multi-agent-one-slot")
     at.number_input(key="wi_conc").set_value(2).run()
     buttons = buttons_by_label(at)
     session = read(buttons["Session file (JSON)"])
-    assert session.name == "multi-agent-whatif.session.json"
+    assert session.name == "multi-agent-one-slot-whatif.session.json"
     data = json.loads(session.data)
     assert data["scenario"]["settings"]["max_concurrent"] == 2
     assert data["metrics"]["parallel"]["wall_s"] == 61.8
     scenario_from_dict(data["scenario"], "session")  # the changed scenario loads again
-    assert read(buttons["Perfetto trace (JSON)"]).name == "multi-agent-whatif.perfetto.json"
+    assert read(buttons["Perfetto trace (JSON)"]).name == "multi-agent-one-slot-whatif.perfetto.json"
     assert b"61.8 s" in read(buttons["Timeline image (SVG)"]).data
 
 
 def test_a_trace_upload_is_refused_with_one_line():
     trace = run_scenario(load_scenario("timeout"), "serial")
-    at = open_page(scenario="multi-agent")
+    at = open_page(scenario="multi-agent-one-slot")
     at.file_uploader(key="upload").set_value(("run.json", trace.to_json().encode(), "application/json")).run()
     assert not at.exception
     assert at.error[0].value.startswith("run.json: is a trace of one run")
@@ -189,7 +189,7 @@ def test_a_trace_upload_is_refused_with_one_line():
 
 
 def test_an_uploaded_scenario_is_compared():
-    data = load_scenario("multi-agent").to_dict()
+    data = load_scenario("multi-agent-one-slot").to_dict()
     data["settings"]["max_concurrent"] = 2
     data["name"] = "two-slots"
     at = open_page()
@@ -198,7 +198,7 @@ def test_an_uploaded_scenario_is_compared():
 
 
 def test_an_uploaded_title_and_name_are_shown_literally():
-    data = load_scenario("multi-agent").to_dict()
+    data = load_scenario("multi-agent-one-slot").to_dict()
     data["name"], data["title"] = "[click](https://example.com)", "**Mine** ![x](https://example.com/x.png)"
     at = open_page()
     at.file_uploader(key="upload").set_value(("mine.json", json.dumps(data).encode(), "application/json")).run()
@@ -209,3 +209,17 @@ def test_an_uploaded_title_and_name_are_shown_literally():
     inner_name = shown_name.removeprefix("**").removesuffix("**")  # the page's own bold
     for part in (shown_title, inner_name):
         assert re.search(r"(?<!\\)[\[\]*]", part) is None, caption  # every mark is escaped
+
+
+def test_the_two_notification_shapes_side_by_side_and_as_a_what_if_change():
+    at = open_page(scenario="poll-check-background")
+    codes = [c.value for c in at.code]
+    assert any(c.startswith("<background-results>") for c in codes)
+    assert any(c.startswith("<task-notification>") for c in codes)
+    rows = figures(at)
+    assert rows["model calls"]["parallel"] == "17" and rows["model calls"]["serial"] == "2"
+    at.radio(key="wi_shape").set_value("task-notification").run()
+    assert not at.exception
+    assert decode_changes(qp(at, "changes")) == {"settings": {"notification_shape": "task-notification"}}
+    at.checkbox(key="wi_waits").uncheck().run()
+    assert decode_changes(qp(at, "changes"))["settings"]["end_turn_waits"] is False

@@ -17,7 +17,7 @@ from stub_messages_api import message, text, tool_use
 
 from simulator.live.manager import MANAGER
 from simulator.live.run import RunView
-from simulator.scenario import scenario_from_dict
+from simulator.scenario import scenario_from_dict, scenario_paths
 from simulator.trace import Trace
 
 pytestmark = pytest.mark.timeout(120)
@@ -220,7 +220,8 @@ def test_a_recording_replays_with_real_commands(monkeypatch):
                             "latency_s": 0.2}]}
     at = open_page()
     at.radio(key="live_llm").set_value("recorded").run()
-    assert at.selectbox(key="live_rec").value == "rec-try-pytest-keep-working"
+    first = next(n for n, path in scenario_paths().items() if path.parent.name == "recordings")
+    assert at.selectbox(key="live_rec").value == first
     at.file_uploader(key="live_upload").set_value(("quick.json", json.dumps(recording).encode(),
                                                     "application/json")).run()
     assert "recording **quick**, each after its recorded time" in all_text(at)

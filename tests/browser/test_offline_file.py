@@ -73,7 +73,7 @@ def test_the_lock_lab_loses_a_notification_only_without_the_lock(offline, tmp_pa
     steps.nth(1).click()  # the main thread clears
     steps.nth(1).click()  # and injects
     assert lab.locator("[data-outcome='lost']").is_visible()
-    lab.locator("button").first.click()  # switch the lock on
+    lab.locator("[data-lock='on']").click()  # switch the lock on
     steps = lab.locator(".thread button")
     steps.nth(1).click()  # the main thread takes the lock
     assert lab.locator(".thread button").nth(0).is_disabled()  # A has to wait

@@ -56,7 +56,7 @@ def test_the_lock_lights_at_enqueue_and_the_notification_moves_into_the_conversa
     settle(page)
     player_ready(page)
     lock = page.locator("[data-testid='s08-lock']")
-    assert "held" in lock.get_attribute("class") and "A: auth" in lock.inner_text()
+    assert "held" in lock.get_attribute("class") and "B: Implement the user" in lock.inner_text()  # B answers first
     assert page.locator("[data-testid='s08-queue'] .s08p-ncard").count() == 1
     screenshot(page, "viewer-enqueue", full=False)
     page.keyboard.press("Shift+ArrowRight")  # the next drain that delivers

@@ -52,16 +52,24 @@ def test_compare_json_has_both_modes(capsys):
 
 
 def test_compare_table(capsys):
-    assert main(["compare", "multi-agent"]) == 0
+    assert main(["compare", "multi-agent-one-slot"]) == 0
     out = capsys.readouterr().out
     assert "main_blocked_s" in out and "-50.00" in out
+
+
+def test_compare_table_shows_sub_agent_calls_and_tokens(capsys):
+    assert main(["compare", "multi-agent"]) == 0
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[2:]}
+    assert rows["wall_s"][:2] == ["83.40", "61.80"] and rows["main_blocked_s"][:2] == ["80.00", "0.00"]
+    assert rows["agent_llm_calls"][:2] == ["11", "11"]  # A 4, B 3, C 4 calls in either harness
+    assert int(rows["input_tokens"][1]) > int(rows["input_tokens"][0]) > 0
 
 
 @pytest.mark.parametrize("content,problem", [
     (None, "no such file"),
     ("{oops", "malformed JSON at line 1"),
     ('{"format": "s08-trace", "version": 7, "lanes": [], "events": []}', "unknown trace version 7"),
-    ('{"format": "s08-scenario", "version": 2}', "unknown scenario version 2"),
+    ('{"format": "s08-scenario", "version": 3}', "unknown scenario version 3"),
     ('{"format": "s08-scenario", "version": 1, "name": "x", "prompt": "p", "turns": [], '
      '"commands": {"a": {"duration_s": "slow"}}}', "duration_s must be a number, not str"),
     ('{"format": "s08-trace", "version": 1, "lanes": [{"id": "main"}], '

@@ -273,7 +273,8 @@ def test_bundled_recording_by_name_replays_in_the_mode_asked(capsys):
                        "--quiet")
     assert code == 0 and "harness          serial" in out and "background tasks 0" in out
     lines = out.splitlines()
-    assert "session_end" in lines[0] and len(lines) == 13  # quiet: the last event, then the figures
+    assert "session_end" in lines[0] and len(lines) == 14  # quiet: the last event, then the 13 figures
+    assert any(line.startswith("tokens ") and line.endswith("(estimated)") for line in lines)
 
 
 def test_a_reused_workdir_does_not_leak_results_between_runs(capsys, tmp_path: Path, work: Path):

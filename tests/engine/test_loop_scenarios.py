@@ -15,7 +15,9 @@ from simulator.trace import Trace
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 NAMES = sorted(n for n, p in scenario_paths().items() if p.parent.name == "scenarios")
 CASES = [(n, m) for n in NAMES for m in ("serial", "parallel")]
-LINE = re.compile(r"^\[bg:[0-9a-f]{8}\] (completed|error|timeout|killed|interrupted): .*$")
+LINE = re.compile(r"^\[bg:[0-9a-f]{8}\] (completed|error|timeout|killed|interrupted|progress): .*$")
+TASK_NOTE = re.compile(r"^<task-notification>\n<task-id>[0-9a-f]{8}</task-id>\n<status>[a-z]+</status>\n"
+                       r"(<output-file>[^<\n]+</output-file>\n)?<summary>[^<\n]*</summary>\n</task-notification>$")
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,24 @@ def test_same_input_gives_byte_identical_trace(traces, name, mode):
     assert again.to_json() == traces[(name, mode)].to_json()
 
 
+def _loop_lanes(trace: Trace) -> list[str]:
+    return ["main"] + [lane["id"] for lane in trace.lanes if lane.get("kind") == "agent"]
+
+
+def _check_injected_text(e: dict) -> None:
+    text = e["text"]
+    items = len(e["task_ids"]) + len(e.get("progress_ids") or [])
+    if text.startswith("<task-notification>"):
+        blocks = text.split("\n</task-notification>")
+        assert blocks[-1] == "" and len(blocks) - 1 == items
+        assert all(TASK_NOTE.match(b.strip("\n") + "\n</task-notification>") for b in blocks[:-1]), text
+        return
+    lines = text.split("\n")
+    assert lines[0] == "<background-results>" and lines[-1] == "</background-results>"
+    assert all(LINE.match(line) for line in lines[1:-1]), text
+    assert len(lines) - 2 == items
+
+
 @pytest.mark.parametrize("name,mode", CASES)
 def test_trace_invariants(traces, name, mode):
     trace = traces[(name, mode)]
@@ -58,25 +78,32 @@ def test_trace_invariants(traces, name, mode):
     if mode == "serial":
         assert "spawn" not in kinds and "drain" not in kinds and "inject" not in kinds
         return
-    # every model call is preceded by a drain (drain policy: before every model call)
-    for i, e in enumerate(events):
-        if e["kind"] == "model_start":
-            prev = [x for x in events[:i] if x["lane"] == "main"][-1]
-            assert prev["kind"] in ("drain", "inject"), f"model call at {i} not preceded by a drain"
-    # every task: spawn -> start -> finish -> enqueue -> delivered by exactly one drain
-    spawned = [e["task_id"] for e in events if e["kind"] == "spawn"]
-    delivered = [t for e in events if e["kind"] == "drain" for t in e["delivered"]]
-    assert sorted(delivered) == sorted(spawned), "each task delivered exactly once"
-    for tid in spawned:
-        lane = [e["kind"] for e in events if e.get("task_id") == tid and e["lane"] != "main"]
+    # every model call of every loop (the main one, each sub-agent's) is preceded by a drain on its lane
+    for lane in _loop_lanes(trace):
+        on_lane = [e for e in events if e["lane"] == lane]
+        for i, e in enumerate(on_lane):
+            if e["kind"] == "model_start":
+                assert on_lane[i - 1]["kind"] in ("drain", "inject"), f"{lane}: model call at {e['seq']} not after a drain"
+    # every task: spawn -> start -> finish -> enqueue -> delivered by exactly one drain of the loop that
+    # started it, unless that result was lost (the known bug) or its agent was stopped first
+    end = events[-1]
+    stopped = {e["lane"] for e in events if e["kind"] == "finish" and e["lane"] in _loop_lanes(trace)
+               and e["status"] in ("killed", "timeout")}
+    for lane in _loop_lanes(trace):
+        spawned = [e["task_id"] for e in events if e["kind"] == "spawn" and e["lane"] == lane]
+        delivered = [t for e in events if e["kind"] == "drain" and e["lane"] == lane for t in e["delivered"]]
+        if lane in stopped:
+            assert len(delivered) == len(set(delivered)) and set(delivered) <= set(spawned)
+            continue
+        lost = end.get("undelivered") or [] if lane == "main" else []
+        assert sorted(delivered + lost) == sorted(spawned), f"{lane}: each task delivered exactly once"
+    for tid in [e["task_id"] for e in events if e["kind"] == "spawn"]:
+        lane = [e["kind"] for e in events if e.get("task_id") == tid and e["lane"] == f"bg:{tid}"]
         assert lane[-2:] == ["finish", "enqueue"]
         assert "task_start" in lane
     for e in events:
         if e["kind"] == "inject":
-            lines = e["text"].split("\n")
-            assert lines[0] == "<background-results>" and lines[-1] == "</background-results>"
-            assert all(LINE.match(line) for line in lines[1:-1])
-            assert len(lines) - 2 == len(e["task_ids"])
+            _check_injected_text(e)
 
 
 @pytest.mark.parametrize("name,mode", CASES)
@@ -111,9 +138,9 @@ def test_tests_and_docs_serial_about_62_parallel_close_to_60(traces):
     assert s["main_blocked_s"] == pytest.approx(60.0) and p["main_blocked_s"] == 0
 
 
-def test_multi_agent_about_80_either_way(traces):
-    s = metrics(traces[("multi-agent", "serial")])
-    p = metrics(traces[("multi-agent", "parallel")])
+def test_multi_agent_one_slot_about_80_either_way(traces):
+    s = metrics(traces[("multi-agent-one-slot", "serial")])
+    p = metrics(traces[("multi-agent-one-slot", "parallel")])
     assert 80 <= s["wall_s"] <= 85 and 80 <= p["wall_s"] <= 85
     assert s["main_blocked_s"] == pytest.approx(80.0) and p["main_blocked_s"] == pytest.approx(30.0)
 

@@ -73,7 +73,7 @@ def end(trace: Trace) -> dict[str, Any]:
 def test_parallel_live_session_becomes_a_recording(tmp_path: Path):
     session = live(tmp_path, script())
     data = record(session, note="a test run")
-    assert data["format"] == "s08-scenario" and data["version"] == 1
+    assert data["format"] == "s08-scenario" and data["version"] == 2
     recorded_at = data["source"].pop("recorded_at")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", recorded_at)
     assert data["source"] == {"kind": "recording", "llm": "scripted", "model": "scripted", "clock": "real",

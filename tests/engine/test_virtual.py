@@ -65,7 +65,8 @@ def test_concurrency_limit_and_priority():
 def test_kill_and_dangerous_command():
     clock, _, bg = make()
     tid = ID.match(bg.run("hang")).group(1)
-    assert bg.kill(tid) == f"Task {tid} killed"
+    assert bg.kill(tid) == f"Killed task {tid}: hang"
+    assert bg.kill(tid) == f"Task {tid} already finished (killed)"
     assert bg.drain_notifications()[0]["status"] == "killed"
     assert bg.pending() == 0
     assert bg.run("sudo rm -rf /").startswith("Error: Dangerous command blocked")

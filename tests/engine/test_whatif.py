@@ -20,7 +20,7 @@ from simulator.whatif import (
 
 @pytest.fixture()
 def data():
-    return load_scenario("multi-agent").to_dict()
+    return load_scenario("multi-agent-one-slot").to_dict()
 
 
 def wall(doc: dict, mode: str = "parallel") -> float:
@@ -29,7 +29,8 @@ def wall(doc: dict, mode: str = "parallel") -> float:
 
 def test_current_values_fill_in_defaults(data):
     values = current_values(data)
-    assert values["settings"] == {"model_latency_s": 0.6, "max_concurrent": 1, "drain_policy": "every_call"}
+    assert values["settings"] == {"model_latency_s": 0.6, "max_concurrent": 1, "drain_policy": "every_call",
+                                  "notification_shape": "background-results", "end_turn_waits": True}
     auth = values["commands"]["python subagent.py --task auth"]
     assert auth == {"duration_s": 30.0, "exit_code": 0, "output_bytes": len(b"sub-agent A: auth module implemented (4 files)\n")}
 
@@ -98,7 +99,7 @@ def test_describe_says_old_and_new(data):
 
 def test_whatif_document_is_renamed_and_loads_again(data):
     doc = whatif_document(data, {"settings": {"max_concurrent": 2}})
-    assert doc["name"] == "multi-agent-whatif" and doc["title"].endswith("(what-if)")
+    assert doc["name"] == "multi-agent-one-slot-whatif" and doc["title"].endswith("(what-if)")
     assert "tasks at once: 1 → 2" in doc["description"]
     again = scenario_from_dict(doc, "downloaded.json")
     assert again.settings["max_concurrent"] == 2
@@ -140,3 +141,26 @@ def test_drain_policy_when_idle_drains_less_often():
                         "parallel")
     assert idle.meta["settings"]["drain_policy"] == "when_idle"
     assert metrics(idle)["drains"] < metrics(every)["drains"]
+
+
+def test_what_if_switches_the_notification_shape_and_the_end_turn_bug():
+    data = load_scenario("result-after-end-turn").to_dict()
+    changes = {"settings": {"notification_shape": "task-notification", "end_turn_waits": False}}
+    out = apply_changes(data, changes)
+    trace = run_scenario(scenario_from_dict(out, "what-if"), "parallel")
+    assert trace.events[-1]["undelivered"] and trace.meta["settings"]["notification_shape"] == "task-notification"
+    assert decode_changes(encode_changes(changes)) == changes
+    assert describe(data, changes) == [
+        "notifications: <background-results> lines (the lesson's) → <task-notification> elements (Claude Code's)",
+        "at end_turn the loop: waits for running tasks (this harness) → returns at once (the reference loop's bug)"]
+    for bad, problem in (({"notification_shape": "xml"}, "must be one of"), ({"end_turn_waits": "no"}, "true or false")):
+        with pytest.raises(InputError, match=problem):
+            validate_changes(data, {"settings": bad})
+
+
+def test_what_if_changes_every_run_of_a_command_that_lists_its_runs():
+    data = load_scenario("fix-and-rerun-tests").to_dict()
+    assert current_values(data)["commands"]["python -m pytest -q"]["exit_code"] == 1  # its first run
+    out = apply_changes(data, {"commands": {"python -m pytest -q": {"duration_s": 2}}})
+    trace = run_scenario(scenario_from_dict(out, "what-if"), "parallel")
+    assert [e["duration_s"] for e in trace.events if e["kind"] == "finish"] == [2.0, 2.0]

@@ -37,15 +37,18 @@ def test_one_step_per_event_with_a_sentence_and_a_state(docs, name, mode):
 @pytest.mark.parametrize("name,mode", CASES)
 def test_the_queue_fills_at_enqueue_empties_at_drain_and_the_lock_lights_for_both(docs, name, mode):
     trace, doc = docs[(name, mode)]
+    parents = {lane["id"]: lane.get("parent", "main") for lane in trace.lanes}
     for ev, st in zip(trace.events, doc["steps"], strict=True):
-        if ev["kind"] == "enqueue":
-            assert st["lock"] == "enqueue" and len(st["queue"]) == ev["queue_depth"]
-        elif ev["kind"] == "drain":
+        if ev["kind"] in ("enqueue", "progress"):  # a progress report takes the lock as a result does
+            assert st["lock"] == "enqueue"
+            if parents.get(ev["lane"]) == "main":
+                assert len(st["queue"]) == ev["queue_depth"]
+        elif ev["kind"] == "drain" and ev["lane"] == "main":
             assert st["lock"] == "drain" and len(st["queue"]) == len(ev["queue_after"])
             assert st["drain"] is not None
-        else:
+        else:  # a sub-agent's drain takes its own queue's lock, not the main one
             assert st["lock"] is None
-    assert len(doc["drains"]) == sum(1 for ev in trace.events if ev["kind"] == "drain")
+    assert len(doc["drains"]) == sum(1 for ev in trace.events if ev["kind"] == "drain" and ev["lane"] == "main")
 
 
 def test_the_serial_harness_blocks_and_the_parallel_one_idles(docs):
@@ -92,8 +95,11 @@ def test_lanes_are_named_by_letter_and_what_sets_them_apart():
     assert [letter(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
     assert distinct_names(["python subagent.py --task auth", "python subagent.py --task users"]) == ["auth", "users"]
     assert distinct_names(["pytest tests/ -v"]) == ["pytest tests/ -v"]
-    rows = lane_rows(run_scenario(load_scenario("multi-agent"), "parallel"))
+    rows = lane_rows(run_scenario(load_scenario("multi-agent-one-slot"), "parallel"))
     assert [r["name"] for r in rows][:3] == ["main thread", "A: auth", "B: users"]
+    agents = lane_rows(run_scenario(load_scenario("multi-agent"), "parallel"))
+    assert [r["name"] for r in agents][1] == "A: Implement the auth module"  # a sub-agent named A: its task
+    assert {(r["kind"], r["parent_row"], r["depth"]) for r in agents[1:]} == {("agent", 0, 1)}
     fan = [r["name"] for r in lane_rows(run_scenario(load_scenario("fan-out-20"), "parallel"))]
     assert len(set(fan)) == len(fan) and all(len(n) <= 30 for n in fan)
 

@@ -65,7 +65,7 @@ def test_verdict_names_a_result_that_waited_in_the_queue():
 
 
 def test_concurrency_hint_reads_the_run_with_one_more_slot():
-    data = load_scenario("multi-agent").to_dict()
+    data = load_scenario("multi-agent-one-slot").to_dict()
     _, parallel = runs(data)
     wider = with_one_more_slot(data)
     assert wider["settings"]["max_concurrent"] == 2 and data["settings"]["max_concurrent"] == 1

@@ -37,7 +37,7 @@ def test_tests_and_docs_serial_62_parallel_61_close_to_the_60_s_of_tests():
 
 
 def test_multi_agent_about_80_s_either_way_but_the_main_thread_is_free_in_parallel():
-    data, serial, parallel, ms, mp = both("multi-agent")
+    data, serial, parallel, ms, mp = both("multi-agent-one-slot")
     assert ms["wall_s"] == pytest.approx(83.4)
     assert mp["wall_s"] == pytest.approx(81.8)
     assert ms["main_blocked_s"] == pytest.approx(80.0)
@@ -53,7 +53,7 @@ def test_multi_agent_about_80_s_either_way_but_the_main_thread_is_free_in_parall
 
 
 def test_multi_agent_with_two_slots_is_faster_only_in_parallel():
-    data = apply_changes(load_scenario("multi-agent").to_dict(), {"settings": {"max_concurrent": 2}})
+    data = apply_changes(load_scenario("multi-agent-one-slot").to_dict(), {"settings": {"max_concurrent": 2}})
     from simulator import scenario_from_dict
 
     scenario = scenario_from_dict(data, "what-if")
