@@ -126,7 +126,7 @@ def small(value: Any, depth: int = 0) -> Any:
     if isinstance(value, int):
         return value if abs(value) <= TOKEN_LIMIT else None
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        return value if math.isfinite(value) and abs(value) <= TOKEN_LIMIT else None
     if depth >= MAX_DEPTH:
         return None
     if isinstance(value, dict):

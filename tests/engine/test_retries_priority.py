@@ -75,7 +75,7 @@ def test_bad_command_settings_are_one_line_errors(field, value, problem):
 def test_settings_retries_are_bounded():
     data = load_scenario("retry-and-priority").to_dict()
     data["settings"]["retries"] = 1_000_000
-    with pytest.raises(InputError, match="settings.retries must be at most 10"):
+    with pytest.raises(InputError, match="settings.retries must be between 0 and 10"):
         scenario_from_dict(data, "bad.json")
 
 
