@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 import exports
 from lessons import BUILDERS, LESSON_IDS, course_document
 from simulator.errors import InputError, SimulatorError
-from simulator.i18n import LANGS, _, negotiate, use_language
+from simulator.i18n import LANGS, _, environment_language, use_language
 from simulator.inputs import open_source
 from simulator.modes import MODES
 from simulator.runs import run_scenario
@@ -34,24 +34,25 @@ DEFAULT_MODE = {"chrome": BOTH, "html": BOTH}  # every other format: parallel
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``export`` command to the CLI's sub-parsers."""
-    p = subparsers.add_parser("export", help="write a Perfetto/Chrome trace, an SVG timeline, a session file or text",
-                              description=__doc__.split("\n\n")[0])
+    p = subparsers.add_parser("export", help=_("write a Perfetto/Chrome trace, an SVG timeline, a session file or text"),
+                              description=_("Write a run, a lesson or the whole course to a file: a Perfetto/Chrome trace, an SVG "
+                                            "timeline, a session file, text or an offline HTML page."))
     p.add_argument("source", metavar="NAME|PATH", nargs="?", default=None,
-                   help="scenario name, or scenario/recording/trace/session file (not with --lesson)")
+                   help=_("scenario name, or scenario/recording/trace/session file (not with --lesson)"))
     p.add_argument("--lesson", metavar="N|ID|all", default=None,
-                   help="html only: a lesson (its number or id) or the whole course ('all') instead of a run")
+                   help=_("html only: a lesson (its number or id) or the whole course ('all') instead of a run"))
     formats = "; ".join(f"{name}: {_(what)}" for name, (_m, what, _s) in exports.FORMATS.items())
     p.add_argument("--format", choices=tuple(exports.FORMATS), default="chrome",
                    help=_("what to write (default: chrome): {formats}").format(formats=formats))
-    p.add_argument("--out", metavar="FILE", required=True, help="where to write it ('-' for standard output)")
+    p.add_argument("--out", metavar="FILE", required=True, help=_("where to write it ('-' for standard output)"))
     p.add_argument("--mode", choices=(*MODES, BOTH), default=None,
-                   help="which harness to run (default: both for chrome, parallel otherwise)")
-    p.add_argument("--step", type=int, default=None, help="svg only: draw a cursor at this step (0-based)")
+                   help=_("which harness to run (default: both for chrome, parallel otherwise)"))
+    p.add_argument("--step", type=int, default=None, help=_("svg only: draw a cursor at this step (0-based)"))
     p.add_argument("--lang", choices=tuple(LANGS), default=None,
-                   help="the language of the file's words (default: the environment's, else English)")
+                   help=_("the language of the file's words (default: the environment's, else English)"))
 
     def one_line_error(message: str) -> NoReturn:
-        print(f"error: export: {message}", file=sys.stderr)
+        print(_("error: {message}").format(message=f"export: {message}"), file=sys.stderr)
         raise SystemExit(2)
 
     p.error = one_line_error  # type: ignore[method-assign]  # usage errors as one line, like the rest
@@ -67,13 +68,14 @@ def _runs(args: argparse.Namespace) -> tuple[Scenario | None, dict[str, Trace]]:
     if source.trace is not None:
         have = str(source.trace.meta.get("mode") or "parallel")
         if args.mode is not None and wanted != (have,):
-            raise InputError(args.source, f"is a trace of one {have} run; --mode {args.mode} needs a scenario "
-                                           "or recording")
+            raise InputError(args.source, _("is a trace of one {have} run; --mode {mode} needs a scenario or "
+                                             "recording").format(have=have, mode=args.mode))
         return None, {have: source.trace}
     if source.runs:
         picked = {m: source.runs[m] for m in wanted if m in source.runs} if args.mode is not None else source.runs
         if not picked:
-            raise InputError(args.source, f"has no {' or '.join(wanted)} run (it has: {', '.join(source.runs)})")
+            raise InputError(args.source, _("has no {wanted} run (it has: {runs})").format(
+                wanted=" or ".join(wanted), runs=", ".join(source.runs)))
         return source.scenario, picked
     assert source.scenario is not None
     return source.scenario, {m: run_scenario(source.scenario, m) for m in wanted}
@@ -106,21 +108,16 @@ def lesson_file(spec: str) -> str:
     return exports.html.html_page(doc, title, _("Every step of every run is in this file; it works offline."))
 
 
-def env_language() -> str:
-    """The language the environment asks for (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English."""
-    return negotiate(*(os.environ.get(k) for k in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")))
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     """Run the export; 0 on success, 2 (with one line on stderr) on bad input."""
-    with use_language(args.lang or env_language()):
+    with use_language(args.lang or environment_language()):
         return _export(args)
 
 
 def _export(args: argparse.Namespace) -> int:
     try:
         if args.step is not None and args.step < 0:
-            raise InputError("--step", f"must be 0 or more, not {args.step}")
+            raise InputError("--step", _("must be 0 or more, not {n}").format(n=args.step))
         if args.lesson is not None:
             if args.format != "html":
                 raise InputError("--lesson", _("works with --format html only"))
@@ -138,9 +135,9 @@ def _export(args: argparse.Namespace) -> int:
             atomic_write_text(Path(args.out), text)
             _readable(Path(args.out))
         except OSError as exc:
-            raise InputError(args.out, f"cannot be written ({exc.strerror or exc})") from None
+            raise InputError(args.out, _("cannot be written ({reason})").format(reason=exc.strerror or exc)) from None
     except SimulatorError as exc:
-        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(_("error: {message}").format(message=" ".join(str(exc).split())), file=sys.stderr)
         return 2
     print(f"wrote {args.format} export ({', '.join(traces)}) to {args.out}")
     return 0

@@ -37,7 +37,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                     help=_("replace commands, paths, output and free text with stable placeholders"))
 
     def one_line_error(message: str) -> NoReturn:
-        print(f"error: import: {message}", file=sys.stderr)
+        print(_("error: {message}").format(message=f"import: {message}"), file=sys.stderr)
         raise SystemExit(2)
 
     p.error = one_line_error  # type: ignore[method-assign]  # usage errors as one line, like the rest
@@ -63,7 +63,7 @@ def cmd_import_claude_code(args: argparse.Namespace) -> int:
         trace = import_claude_code(args.path, redact=args.redact)
         _write(Path(args.out), trace.to_json())
     except SimulatorError as exc:
-        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(_("error: {message}").format(message=" ".join(str(exc).split())), file=sys.stderr)
         return 2
     print(f"# {trace.meta.get('title')}")
     for line in summary_lines(trace):

@@ -8,7 +8,7 @@ import sys
 
 from exports.text import metrics_text, timeline_text
 from simulator.errors import InputError, SimulatorError
-from simulator.i18n import _
+from simulator.i18n import _, environment_language, use_language
 from simulator.inputs import open_source
 from simulator.metrics import metrics
 from simulator.modes import MODES, PARALLEL
@@ -17,6 +17,7 @@ from simulator.scenario import list_scenarios
 from simulator.trace import Trace
 
 from . import export, importer, run
+from .argparse_words import speak_argparse
 
 COMPARE_KEYS = ("wall_s", "main_busy_s", "main_blocked_s", "main_idle_s", "utilisation", "llm_calls",
                 "agent_llm_calls", "input_tokens", "output_tokens", "tasks", "delivery_delay_max_s")
@@ -25,8 +26,8 @@ COMPARE_KEYS = ("wall_s", "main_busy_s", "main_blocked_s", "main_idle_s", "utili
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the bundled scenarios and recordings, one a line."""
     for sc in list_scenarios():
-        kind = "recording" if sc.is_recording else "scenario"
-        print(f"{sc.name:<28} {kind:<9} {sc.summary or sc.title}")
+        kind = _("recording") if sc.is_recording else _("scenario")
+        print(f"{sc.name:<28} {kind:<9} {_(sc.summary or sc.title)}")
     return 0
 
 
@@ -37,7 +38,8 @@ def _trace_of(name_or_path: str, mode: str) -> Trace:
         return source.trace
     if source.scenario is None:
         if mode not in source.runs:
-            raise InputError(name_or_path, f"has no {mode} run (it has: {', '.join(source.runs)})")
+            raise InputError(name_or_path, _("has no {wanted} run (it has: {runs})").format(wanted=mode,
+                                                                                   runs=", ".join(source.runs)))
         return source.runs[mode]
     return run_scenario(source.scenario, mode)
 
@@ -61,7 +63,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Run a scenario in both harnesses and print their figures side by side."""
     source = open_source(args.source)
     if source.scenario is None:
-        raise InputError(args.source, "is a trace of one run; compare needs a scenario or recording")
+        raise InputError(args.source, _("is a trace of one run; compare needs a scenario or recording"))
     result = {mode: metrics(run_scenario(source.scenario, mode)) for mode in MODES}
     if args.json:
         for m in result.values():
@@ -71,7 +73,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 0
     s, p = result["serial"], result["parallel"]
     print(f"# {source.scenario.title}")
-    print(f"{'':<22}{'serial':>10}{'parallel':>10}{'difference':>12}")
+    print(f"{'':<22}{'serial':>10}{'parallel':>10}{_('difference'):>12}")
     for key in COMPARE_KEYS:
         a, b = s[key], p[key]
         if isinstance(a, float):
@@ -84,16 +86,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The parser for every command."""
     parser = argparse.ArgumentParser(prog="python -m simulator",
-                                     description="Simulate an agent loop that runs slow commands in the background.")
+                                     description=_("Simulate an agent loop that runs slow commands in the background."))
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("list", help="list the bundled scenarios and recordings")
+    p = sub.add_parser("list", help=_("list the bundled scenarios and recordings"))
     p.set_defaults(func=cmd_list)
-    p = sub.add_parser("replay", help="play a scenario, recording or trace and print its timeline")
+    p = sub.add_parser("replay", help=_("play a scenario, recording or trace and print its timeline"))
     p.add_argument("source", metavar="NAME|PATH")
     p.add_argument("--mode", choices=MODES, default=PARALLEL)
-    p.add_argument("--out", metavar="TRACE.json", help="also write the trace as JSON")
+    p.add_argument("--out", metavar="TRACE.json", help=_("also write the trace as JSON"))
     p.set_defaults(func=cmd_replay)
-    p = sub.add_parser("compare", help="run a scenario in the serial and the parallel harness")
+    p = sub.add_parser("compare", help=_("run a scenario in the serial and the parallel harness"))
     p.add_argument("source", metavar="NAME|PATH")
     p.add_argument("--json", action="store_true", help="print {\"serial\": {...}, \"parallel\": {...}}")
     p.set_defaults(func=cmd_compare)
@@ -104,21 +106,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; 0 on success, 2 with one line on stderr for bad input."""
+    """Run one command in the environment's language; 0 on success, 2 with one line on stderr for bad input."""
+    speak_argparse()
+    with use_language(environment_language()):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except SimulatorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (e.g. `| head`)
         sys.stderr.close()
         return 0
     except OSError as exc:  # e.g. --out names a directory or an unwritable place
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=f"{where}{exc.strerror or exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130

@@ -57,38 +57,38 @@ def parse_llm(spec: str) -> tuple[str, str | None]:
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``run`` command to the CLI's sub-parsers."""
     p = subparsers.add_parser(
-        "run", help="run a live session (Anthropic API or a recording) with real commands",
-        description="Run the s08 agent loop for real, printing each event as it happens, then the figures.")
-    p.add_argument("prompt", nargs="?", help="the user's request (a recording brings its own)")
+        "run", help=_("run a live session (Anthropic API or a recording) with real commands"),
+        description=_("Run the s08 agent loop for real, printing each event as it happens, then the figures."))
+    p.add_argument("prompt", nargs="?", help=_("the user's request (a recording brings its own)"))
     p.add_argument("--llm", default="anthropic", metavar="anthropic|recorded:FILE",
-                   help="the model: the Anthropic API (needs ANTHROPIC_API_KEY), or the decisions of a recording "
-                        "(a file, or the name of a bundled one)")
+                   help=_("the model: the Anthropic API (needs ANTHROPIC_API_KEY), or the decisions of a recording "
+                        "(a file, or the name of a bundled one)"))
     p.add_argument("--clock", choices=("real", "virtual"), default="real",
-                   help="real: run the commands; virtual: replay a recording instantly (default real)")
-    p.add_argument("--workdir", metavar="DIR", help="where commands run (default: a new temporary directory)")
+                   help=_("real: run the commands; virtual: replay a recording instantly (default real)"))
+    p.add_argument("--workdir", metavar="DIR", help=_("where commands run (default: a new temporary directory)"))
     p.add_argument("--mode", choices=MODES, default=None,
-                   help="parallel (s08) or serial (s07); default parallel, or the mode a recording was made in")
-    p.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds before a command is killed")
+                   help=_("parallel (s08) or serial (s07); default parallel, or the mode a recording was made in"))
+    p.add_argument("--timeout", type=float, default=120.0, metavar="S", help=_("seconds before a command is killed"))
     p.add_argument("--end-wait", type=float, default=300.0, metavar="S",
-                   help="seconds to wait for background tasks after the model ends its turn")
-    p.add_argument("--max-concurrent", type=int, default=8, metavar="N", help="background tasks running at once")
-    p.add_argument("--max-seconds", type=float, default=None, metavar="S", help="stop the whole run after S seconds")
-    p.add_argument("--model", default=None, help="model id (default: $S08_MODEL or the built-in default)")
-    p.add_argument("--max-tokens", type=int, default=4096, metavar="N", help="output tokens per model call")
+                   help=_("seconds to wait for background tasks after the model ends its turn"))
+    p.add_argument("--max-concurrent", type=int, default=8, metavar="N", help=_("background tasks running at once"))
+    p.add_argument("--max-seconds", type=float, default=None, metavar="S", help=_("stop the whole run after S seconds"))
+    p.add_argument("--model", default=None, help=_("model id (default: $S08_MODEL or the built-in default)"))
+    p.add_argument("--max-tokens", type=int, default=4096, metavar="N", help=_("output tokens per model call"))
     p.add_argument("--max-output-mb", type=float, default=None, metavar="MB",
-                   help="kill a command that prints more than this (default: $S08_MAX_OUTPUT_MB or 100)")
+                   help=_("kill a command that prints more than this (default: $S08_MAX_OUTPUT_MB or 100)"))
     p.add_argument("--state-dir", metavar="DIR", default=None,
-                   help="where runs keep their task records; reopened at start to recover runs a crash "
-                        "interrupted (default: $S08_STATE_DIR or ~/.local/state/s08)")
+                   help=_("where runs keep their task records; reopened at start to recover runs a crash "
+                        "interrupted (default: $S08_STATE_DIR or ~/.local/state/s08)"))
     p.add_argument("--notification-shape", choices=NOTIFICATION_SHAPES, default=BACKGROUND_RESULTS,
-                   help="how finished tasks are announced to the model: the lesson's <background-results> lines "
-                        "(default) or Claude Code's <task-notification> elements")
-    p.add_argument("--record", metavar="FILE", help="save the run as a recording (scenario format)")
-    p.add_argument("--out", metavar="FILE", help="save the trace JSON")
-    p.add_argument("--note", default=None, help="a note stored in the recording's source")
+                   help=_("how finished tasks are announced to the model: the lesson's <background-results> lines "
+                        "(default) or Claude Code's <task-notification> elements"))
+    p.add_argument("--record", metavar="FILE", help=_("save the run as a recording (scenario format)"))
+    p.add_argument("--out", metavar="FILE", help=_("save the trace JSON"))
+    p.add_argument("--note", default=None, help=_("a note stored in the recording's source"))
     p.add_argument("--no-pace", action="store_true",
-                   help="with a recording on the real clock: answer at once instead of taking the recorded time")
-    p.add_argument("--quiet", action="store_true", help="print only the end and the figures")
+                   help=_("with a recording on the real clock: answer at once instead of taking the recorded time"))
+    p.add_argument("--quiet", action="store_true", help=_("print only the end and the figures"))
     p.set_defaults(func=cmd_run)
     return p
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import gettext
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -67,6 +68,11 @@ def negotiate(*wishes: str | None) -> str:
         if found:
             return found[0]
     return DEFAULT
+
+
+def environment_language() -> str:
+    """The language the environment asks for (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English."""
+    return negotiate(*(os.environ.get(k) for k in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")))
 
 
 @cache
