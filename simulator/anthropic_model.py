@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from .errors import ModelError
+from .i18n import N_, _
 from .model import ModelTurn
 from .real.environ_guard import hide_api_keys
 from .text import one_line
@@ -25,7 +26,8 @@ DEFAULT_MAX_TOKENS = 4096
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_RETRIES = 2
 KEY_ENV = "ANTHROPIC_API_KEY"
-NO_KEY_MESSAGE = f"Set {KEY_ENV} to an Anthropic API key (none was found), or replay a recording instead."
+#: Translated when raised: ``_(NO_KEY_MESSAGE).format(name=KEY_ENV)``.
+NO_KEY_MESSAGE = N_("Set {name} to an Anthropic API key (none was found), or replay a recording instead.")
 
 
 def default_model_name() -> str:
@@ -110,10 +112,11 @@ class AnthropicModel:
                 client = anthropic.Anthropic(**kwargs)
             except anthropic.AnthropicError as exc:  # e.g. a credentials profile that cannot be read
                 if not (self._api_key or key_in_environment()):
-                    raise ModelError(NO_KEY_MESSAGE) from None
-                raise ModelError(f"Cannot set up the Anthropic client: {one_line(self._scrub(str(exc)), 240)}") from None
+                    raise ModelError(_(NO_KEY_MESSAGE).format(name=KEY_ENV)) from None
+                raise ModelError(_("Cannot set up the Anthropic client: {why}").format(
+                    why=one_line(self._scrub(str(exc)), 240))) from None
             if client.api_key is None and client.auth_token is None and client.credentials is None:
-                raise ModelError(NO_KEY_MESSAGE)
+                raise ModelError(_(NO_KEY_MESSAGE).format(name=KEY_ENV))
             self._client = client
         return self._client
 

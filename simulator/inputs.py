@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .i18n import _
 from .importers import import_claude_code, looks_like_transcript, transcript_trace
 from .scenario import SCENARIO_FORMAT, Scenario, load_scenario, scenario_from_dict, scenario_paths
 from .session_file import SESSION_FORMAT, session_from_dict
@@ -85,7 +86,7 @@ def from_document(doc: Any, source: str, key: str) -> Source:
     if kind == "trace":
         trace = Trace.from_dict(doc, source)
         if not trace.events:
-            raise InputError(source, "the trace has no events")
+            raise InputError(source, _("the trace has no events"))
         title = str(trace.meta.get("title") or trace.meta.get("scenario") or source)
         return Source(key=key, name=str(trace.meta.get("scenario") or source), title=title, kind="trace",
                       trace=trace, filename=source)
@@ -97,7 +98,8 @@ def from_document(doc: Any, source: str, key: str) -> Source:
         return Source(key=key, name=name, title=title, kind="session", scenario=scenario, runs=runs,
                       filename=source)
     if isinstance(doc, dict) and doc.get("format") is None and "events" in doc and "lanes" in doc:
-        raise InputError(source, f"looks like a trace but has no \"format\": \"{TRACE_FORMAT}\" field")
+        raise InputError(source, _("looks like a trace but has no \"format\": \"{format}\" field").format(
+            format=TRACE_FORMAT))
     return _from_scenario(key, scenario_from_dict(doc, source), source)
 
 
@@ -128,10 +130,10 @@ def _transcript_source(filename: str, data: bytes, digest: str) -> Source:
 def read_source(filename: str, data: bytes) -> Source:
     """A ``Source`` from a file's bytes (an upload, say); raises ``InputError`` naming the file."""
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(filename, f"is too large ({len(data) // 1024 // 1024} MB; the limit is "
-                                   f"{MAX_FILE_BYTES // 1024 // 1024} MB)")
+        raise InputError(filename, _("is too large ({size} MB; the limit is {limit} MB)").format(
+            size=len(data) // 1024 // 1024, limit=MAX_FILE_BYTES // 1024 // 1024))
     if not data.strip():
-        raise InputError(filename, "is empty")
+        raise InputError(filename, _("is empty"))
     digest = hashlib.sha256(data).hexdigest()[:16]
     if is_transcript(filename, data):
         return _transcript_source(filename, data, digest)
@@ -141,14 +143,14 @@ def read_source(filename: str, data: bytes) -> Source:
 def open_source(name_or_path: str) -> Source:
     """A bundled scenario or recording by name, or any file by path (the command line's way in)."""
     if not name_or_path.strip():
-        raise InputError("(empty name)", "give a bundled scenario name or a file path")
+        raise InputError(_("(empty name)"), _("give a bundled scenario name or a file path"))
     if name_or_path in scenario_paths():
         return bundled(name_or_path)
     path = Path(name_or_path)
     if not path.exists():
         if "/" in name_or_path or name_or_path.endswith(".json"):
-            raise InputError(name_or_path, "no such file")
-        raise InputError(name_or_path, "no bundled scenario of that name (see `python -m simulator list`)")
+            raise InputError(name_or_path, _("no such file"))
+        raise InputError(name_or_path, _("no bundled scenario of that name (see `python -m simulator list`)"))
     if path.is_dir() or name_or_path.lower().endswith(TRANSCRIPT_SUFFIX):  # a Claude Code session, with its sub-agents
         trace = import_claude_code(name_or_path)
         return _imported(trace, f"file:{trace.meta.get('session_id', name_or_path)}", name_or_path)

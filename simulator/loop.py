@@ -24,6 +24,7 @@ from typing import Any
 from .conversation import Conversation
 from .drain import DRAIN_POLICIES, EVERY_CALL, drain, drains_now
 from .errors import ModelError, UnsafeCommandError
+from .i18n import N_
 from .model import Model, ModelTurn
 from .modes import MODES, PARALLEL
 from .notifications import (
@@ -41,9 +42,9 @@ from .tools import AGENT_NAME_CHARS, AGENT_TASK_CHARS, progress_problem, system_
 from .trace import TraceRecorder
 
 #: ``kill`` reasons the loop records.
-KILL_BY_MODEL = "the model called kill_background"
-KILL_SESSION_ENDED = "session ended"
-KILL_STOPPED = "stopped by the user"
+KILL_BY_MODEL = N_("the model called kill_background")  # reasons are kept in English; pages translate them
+KILL_SESSION_ENDED = N_("session ended")
+KILL_STOPPED = N_("stopped by the user")
 
 
 @dataclass

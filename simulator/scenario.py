@@ -24,6 +24,7 @@ from .checks import bounded, check_document, check_version
 from .commands import CommandSpec, Outcome
 from .drain import DRAIN_POLICIES
 from .errors import InputError
+from .i18n import _
 from .modes import MODES
 from .notifications import NOTIFICATION_SHAPES
 from .progress import MAX_INTERVAL_S, MIN_INTERVAL_S
@@ -110,73 +111,78 @@ def _type(value: Any) -> str:
 
 def _expect(source: str, where: str, value: Any, types: tuple[type, ...], what: str) -> None:
     if isinstance(value, bool) and bool not in types:
-        raise _fail(source, f"{where} must be {what}, not a boolean")
+        raise _fail(source, _("{field} must be {what}, not a boolean").format(field=where, what=what))
     if not isinstance(value, types):
-        raise _fail(source, f"{where} must be {what}, not {_type(value)}")
+        raise _fail(source, _("{field} must be {what}, not {type}").format(field=where, what=what, type=_type(value)))
 
 
 def _turn(source: str, i: int, t: Any, commands: dict[str, Any], agents: dict[str, Any] | None = None,
           prefix: str = "") -> ScriptTurn:
     where = f"{prefix}turns[{i}]"
-    _expect(source, where, t, (dict,), "an object")
+    _expect(source, where, t, (dict,), _("an object"))
     if "content" in t:
-        _expect(source, f"{where}.content", t["content"], (list,), "a list of blocks")
+        _expect(source, f"{where}.content", t["content"], (list,), _("a list of blocks"))
         content = []
         for j, b in enumerate(t["content"]):
-            _expect(source, f"{where}.content[{j}]", b, (dict,), "an object")
+            _expect(source, f"{where}.content[{j}]", b, (dict,), _("an object"))
             if b.get("type") not in ("text", "tool_use", "thinking", "redacted_thinking", "server_tool_use",
                                      "web_search_tool_result"):
-                raise _fail(source, f"{where}.content[{j}].type {b.get('type')!r} is not a known block type")
+                raise _fail(source, _("{field}.type {type} is not a known block type").format(
+                    field=f"{where}.content[{j}]", type=repr(b.get("type"))))
             content.append(dict(b))
     else:
         content = []
         if "text" in t:
-            _expect(source, f"{where}.text", t["text"], (str,), "a string")
+            _expect(source, f"{where}.text", t["text"], (str,), _("a string"))
             content.append({"type": "text", "text": t["text"]})
         tools = t.get("tools", [])
-        _expect(source, f"{where}.tools", tools, (list,), "a list")
+        _expect(source, f"{where}.tools", tools, (list,), _("a list"))
         for j, tool in enumerate(tools):
             tw = f"{where}.tools[{j}]"
-            _expect(source, tw, tool, (dict,), "an object")
+            _expect(source, tw, tool, (dict,), _("an object"))
             if tool.get("name") not in TOOL_NAMES:
-                raise _fail(source, f"{tw}.name {tool.get('name')!r} is not one of {', '.join(TOOL_NAMES)}")
-            _expect(source, f"{tw}.input", tool.get("input", {}), (dict,), "an object")
+                raise _fail(source, _("{field}.name {name} is not one of {names}").format(
+                    field=tw, name=repr(tool.get("name")), names=", ".join(TOOL_NAMES)))
+            _expect(source, f"{tw}.input", tool.get("input", {}), (dict,), _("an object"))
             block = {"type": "tool_use", "name": tool["name"], "input": dict(tool.get("input", {}))}
             if tool.get("id"):
                 block["id"] = str(tool["id"])
             content.append(block)
     for j, b in enumerate(content):
         if b.get("type") == "text" and not isinstance(b.get("text"), str):
-            raise _fail(source, f"{where}.content[{j}].text must be a string")
+            raise _fail(source, _("{field} must be a string").format(field=f"{where}.content[{j}].text"))
         if b.get("type") == "tool_use":
             name, args = b.get("name"), b.get("input")
             if name not in TOOL_NAMES:
-                raise _fail(source, f"{where}: tool {name!r} is not one of {', '.join(TOOL_NAMES)}")
-            _expect(source, f"{where}.content[{j}].input", args, (dict,), "an object")
+                raise _fail(source, _("{field}: tool {name} is not one of {names}").format(
+                    field=where, name=repr(name), names=", ".join(TOOL_NAMES)))
+            _expect(source, f"{where}.content[{j}].input", args, (dict,), _("an object"))
             if b.get("id") is not None and not isinstance(b.get("id"), str):
-                raise _fail(source, f"{where}.content[{j}].id must be a string")
+                raise _fail(source, _("{field} must be a string").format(field=f"{where}.content[{j}].id"))
             for key, value in args.items():
                 if key in ("command", "path", "task_id", "content", "old_text", "new_text", "progress", "name",
                            "task") and not isinstance(value, str):
-                    raise _fail(source, f"{where}: {name}.{key} must be a string, not {_type(value)}")
+                    raise _fail(source, _("{field} must be a string, not {type}").format(
+                        field=f"{where}: {name}.{key}", type=_type(value)))
             _check_task_tool(source, where, name, args, agents)
             if "limit" in args and args["limit"] is not None:
                 bounded(source, f"{where}: {name}.limit", args["limit"], 0, MAX_READ_LIMIT, integer=True)
             if name in ("bash", "background_run"):
                 cmd = args.get("command")
-                _expect(source, f"{where}: {name}.command", cmd, (str,), "a string")
+                _expect(source, f"{where}: {name}.command", cmd, (str,), _("a string"))
                 if cmd not in commands:
-                    raise _fail(source, f"{where}: command {cmd!r} has no entry in 'commands'")
+                    raise _fail(source, _("{field}: command {command} has no entry in 'commands'").format(
+                        field=where, command=repr(cmd)))
     has_tools = any(b.get("type") == "tool_use" for b in content)
     stop = t.get("stop_reason", "tool_use" if has_tools else "end_turn")
-    _expect(source, f"{where}.stop_reason", stop, (str,), "a string")
+    _expect(source, f"{where}.stop_reason", stop, (str,), _("a string"))
     latency = t.get("latency_s")
     if latency is not None:
         bounded(source, f"{where}.latency_s", latency, 0.0, MAX_LATENCY_S)
     needs = t.get("needs", [])
-    _expect(source, f"{where}.needs", needs, (list,), "a list of commands")
+    _expect(source, f"{where}.needs", needs, (list,), _("a list of commands"))
     for k, cmd in enumerate(needs):
-        _expect(source, f"{where}.needs[{k}]", cmd, (str,), "a command string")
+        _expect(source, f"{where}.needs[{k}]", cmd, (str,), _("a command string"))
     return ScriptTurn(content=content, stop_reason=stop, latency_s=latency, needs=list(needs),
                       while_pending=bool(t.get("while_pending", False)),
                       parallel_only=bool(t.get("parallel_only", False)), usage=_usage(source, where, t.get("usage")))
@@ -187,12 +193,13 @@ def _usage(source: str, where: str, usage: Any) -> dict[str, int] | None:
     if usage is None:
         return None
     if not isinstance(usage, dict):
-        raise _fail(source, f"{where}.usage must be an object")
+        raise _fail(source, _("{field} must be an object").format(field=f"{where}.usage"))
     out = {}
     for key in ("input_tokens", "output_tokens"):
         value = usage.get(key, 0)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**9:
-            raise _fail(source, f"{where}.usage.{key} must be a whole number between 0 and 1000000000")
+            raise _fail(source, _("{field} must be a whole number between 0 and {high}").format(
+                field=f"{where}.usage.{key}", high=10**9))
         out[key] = value
     return out
 
@@ -204,38 +211,43 @@ def _check_task_tool(source: str, where: str, name: str, args: dict[str, Any], a
         if problem:
             raise _fail(source, f"{where}: background_run.{problem}")
     if name == "kill_background" and not isinstance(args.get("task_id"), str):
-        raise _fail(source, f"{where}: kill_background.task_id must be a string")
+        raise _fail(source, _("{field} must be a string").format(field=f"{where}: kill_background.task_id"))
     if name != "background_agent":
         return
     if agents is None:
-        raise _fail(source, f"{where}: a sub-agent cannot use background_agent (sub-agents do not start sub-agents)")
+        raise _fail(source, _("{field}: a sub-agent cannot use background_agent (sub-agents do not start "
+                              "sub-agents)").format(field=where))
     agent, task = args.get("name"), args.get("task")
     if not isinstance(agent, str) or not agent.strip() or len(agent) > AGENT_NAME_CHARS:
-        raise _fail(source, f"{where}: background_agent.name must be 1 to {AGENT_NAME_CHARS} characters")
+        raise _fail(source, _("{field} must be 1 to {n} characters").format(
+            field=f"{where}: background_agent.name", n=AGENT_NAME_CHARS))
     if not isinstance(task, str) or not task.strip() or len(task) > AGENT_TASK_CHARS:
-        raise _fail(source, f"{where}: background_agent.task must be 1 to {AGENT_TASK_CHARS} characters")
+        raise _fail(source, _("{field} must be 1 to {n} characters").format(
+            field=f"{where}: background_agent.task", n=AGENT_TASK_CHARS))
     if agent not in agents:
-        raise _fail(source, f"{where}: sub-agent {agent[:40]!r} has no entry in 'agents'")
+        raise _fail(source, _("{field}: sub-agent {name} has no entry in 'agents'").format(
+            field=where, name=repr(agent[:40])))
 
 
 def _agents(source: str, data: Any, commands: dict[str, Any]) -> dict[str, AgentScript]:
     """The ``agents`` object: each sub-agent's turns and commands of its own."""
     if data is None:
         return {}
-    _expect(source, "agents", data, (dict,), "an object")
+    _expect(source, "agents", data, (dict,), _("an object"))
     if len(data) > MAX_AGENTS:
-        raise _fail(source, f"agents may declare at most {MAX_AGENTS} sub-agents")
+        raise _fail(source, _("agents may declare at most {n} sub-agents").format(n=MAX_AGENTS))
     out: dict[str, AgentScript] = {}
     for name, spec in data.items():
         where = f"agents[{name[:40]!r}]"
         if not name.strip() or len(name) > AGENT_NAME_CHARS:
-            raise _fail(source, f"{where}: a sub-agent's name must be 1 to {AGENT_NAME_CHARS} characters")
-        _expect(source, where, spec, (dict,), "an object")
+            raise _fail(source, _("{field}: a sub-agent's name must be 1 to {n} characters").format(
+                field=where, n=AGENT_NAME_CHARS))
+        _expect(source, where, spec, (dict,), _("an object"))
         own = command_table(source, f"{where}.commands", spec.get("commands", {}))
         turns_in = spec.get("turns")
-        _expect(source, f"{where}.turns", turns_in, (list,), "a list")
+        _expect(source, f"{where}.turns", turns_in, (list,), _("a list"))
         if not turns_in:
-            raise _fail(source, f"{where}.turns must not be empty")
+            raise _fail(source, _("{field} must not be empty").format(field=f"{where}.turns"))
         known = {**commands, **own}
         turns = [_turn(source, i, t, known, None, f"{where}.") for i, t in enumerate(turns_in)]
         latency = spec.get("latency_s")
@@ -243,7 +255,7 @@ def _agents(source: str, data: Any, commands: dict[str, Any]) -> dict[str, Agent
             bounded(source, f"{where}.latency_s", latency, 0.0, MAX_LATENCY_S)
         for key in ("task", "description"):
             if key in spec:
-                _expect(source, f"{where}.{key}", spec[key], (str,), "a string")
+                _expect(source, f"{where}.{key}", spec[key], (str,), _("a string"))
         out[name] = AgentScript(name=name, turns=turns, commands=own, latency_s=latency)
     return out
 
@@ -262,38 +274,40 @@ def _bound_command(source: str, where: str, spec: Any) -> None:
 def _check_new_settings(source: str, settings: dict[str, Any]) -> None:
     """The settings version 2 added (and an upper bound on retries, which can now follow any failure)."""
     if settings["notification_shape"] not in NOTIFICATION_SHAPES:
-        raise _fail(source, f"settings.notification_shape must be one of {', '.join(NOTIFICATION_SHAPES)}")
+        raise _fail(source, _("{field} must be one of {names}").format(
+            field="settings.notification_shape", names=", ".join(NOTIFICATION_SHAPES)))
     settings["retry_on"] = list(check_retry_on(source, "settings.retry_on", settings["retry_on"]))
     if not MIN_INTERVAL_S <= settings["progress_interval_s"] <= MAX_INTERVAL_S:
-        raise _fail(source, f"settings.progress_interval_s must be between {MIN_INTERVAL_S:g} and "
-                            f"{MAX_INTERVAL_S:g} seconds")
+        raise _fail(source, _("{field} must be between {low:g} and {high:g} seconds").format(
+            field="settings.progress_interval_s", low=MIN_INTERVAL_S, high=MAX_INTERVAL_S))
     if settings["retries"] > MAX_RETRIES:
-        raise _fail(source, f"settings.retries must be at most {MAX_RETRIES}")
+        raise _fail(source, _("{field} must be at most {high}").format(field="settings.retries", high=MAX_RETRIES))
 
 
 def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     """Validate scenario data, or raise ``InputError`` with one line naming the problem."""
-    _expect(source, "the document", data, (dict,), "a JSON object")
+    _expect(source, _("the document"), data, (dict,), _("a JSON object"))
     if data.get("format") == TRACE_FORMAT:
-        raise _fail(source, "is a trace, not a scenario or recording")
+        raise _fail(source, _("is a trace, not a scenario or recording"))
     if data.get("format") != SCENARIO_FORMAT:
-        raise _fail(source, f"not a scenario (format is {ascii(data.get('format'))[:60]}, expected "
-                            f"{SCENARIO_FORMAT!r})")
+        raise _fail(source, _("not a scenario (format is {found}, expected {expected})").format(
+            found=ascii(data.get("format"))[:60], expected=repr(SCENARIO_FORMAT)))
     check_version(source, data, "scenario", SCENARIO_VERSIONS)
     check_document(data, source)
     raw = copy.deepcopy(data)
     for key in ("name", "prompt"):
-        _expect(source, key, data.get(key), (str,), "a string")
+        _expect(source, key, data.get(key), (str,), _("a string"))
     if not data["name"].strip():
-        raise _fail(source, "name must not be empty")
+        raise _fail(source, _("{field} must not be empty").format(field="name"))
     settings_in = data.get("settings", {})
-    _expect(source, "settings", settings_in, (dict,), "an object")
+    _expect(source, "settings", settings_in, (dict,), _("an object"))
     settings: dict[str, Any] = {}
     for key, (types, default) in SETTINGS.items():
         value = settings_in.get(key, default)
-        _expect(source, f"settings.{key}", value, types, "a number" if float in types else
-                ("an integer or null" if type(None) in types else
-                 {bool: "true or false", list: "a list"}.get(types[0], f"a {types[0].__name__}")))
+        _expect(source, f"settings.{key}", value, types, _("a number") if float in types else
+                (_("an integer or null") if type(None) in types else
+                 {bool: _("true or false"), list: _("a list")}.get(types[0],
+                                                                  _("a {type}").format(type=types[0].__name__))))
         if key in SETTING_RANGES and value is not None:
             low, high, integer = SETTING_RANGES[key]
             bounded(source, f"settings.{key}", value, low, high, integer=integer)
@@ -301,38 +315,40 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     unknown = set(settings_in) - set(SETTINGS) - {"mode"}
     if unknown:
         name = sorted(unknown)[0]
-        raise _fail(source, f"settings.{name if name.isprintable() else repr(name)} is not a known setting")
+        raise _fail(source, _("{field} is not a known setting").format(
+            field=f"settings.{name if name.isprintable() else repr(name)}"))
     if settings["drain_policy"] not in DRAIN_POLICIES:
-        raise _fail(source, f"settings.drain_policy must be one of {', '.join(DRAIN_POLICIES)}")
+        raise _fail(source, _("{field} must be one of {names}").format(
+            field="settings.drain_policy", names=", ".join(DRAIN_POLICIES)))
     if settings_in.get("mode") is not None and settings_in["mode"] not in MODES:
-        raise _fail(source, f"settings.mode must be one of {', '.join(MODES)}")
+        raise _fail(source, _("{field} must be one of {names}").format(field="settings.mode", names=", ".join(MODES)))
     _check_new_settings(source, settings)
     commands_in = data.get("commands", {})
-    _expect(source, "commands", commands_in, (dict,), "an object")
+    _expect(source, "commands", commands_in, (dict,), _("an object"))
     for cmd, spec in commands_in.items():
         _bound_command(source, f"commands[{ascii(cmd[:40])}]", spec)
     specs = command_table(source, "commands", commands_in)
     commands: dict[str, Outcome] = {cmd: spec.outcome(0) for cmd, spec in specs.items()}
     agents = _agents(source, data.get("agents"), specs)
     files = data.get("files", {})
-    _expect(source, "files", files, (dict,), "an object")
+    _expect(source, "files", files, (dict,), _("an object"))
     for path, text in files.items():
-        _expect(source, f"files[{path!r}]", text, (str,), "a string")
+        _expect(source, f"files[{path!r}]", text, (str,), _("a string"))
     turns_in = data.get("turns")
-    _expect(source, "turns", turns_in, (list,), "a list")
+    _expect(source, "turns", turns_in, (list,), _("a list"))
     if not turns_in:
-        raise _fail(source, "turns must not be empty")
+        raise _fail(source, _("{field} must not be empty").format(field="turns"))
     turns = [_turn(source, i, t, specs, agents) for i, t in enumerate(turns_in)]
     src = data.get("source", {"kind": "scripted"})
-    _expect(source, "source", src, (dict,), "an object")
+    _expect(source, "source", src, (dict,), _("an object"))
     for key in ("kind", "model", "llm", "clock", "mode", "end_reason", "recorded_at", "note"):
         if key in src:
-            _expect(source, f"source.{key}", src[key], (str,), "a string")
+            _expect(source, f"source.{key}", src[key], (str,), _("a string"))
     if data["version"] == 1:
         src = _from_version_1(raw, src)
     for key in ("title", "summary", "description"):
         if key in data:
-            _expect(source, key, data[key], (str,), "a string")
+            _expect(source, key, data[key], (str,), _("a string"))
     return Scenario(name=data["name"], title=data.get("title", data["name"]), prompt=data["prompt"],
                     settings=settings, commands=commands, turns=turns, files=dict(files),
                     summary=data.get("summary", ""), description=data.get("description", ""), source=src,
@@ -375,7 +391,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         return scenario_from_dict(read_json(path), f"fixtures/{path.parent.name}/{path.name}")
     path = Path(key)
     if not path.exists() and not key.endswith(".json") and "/" not in key:
-        raise InputError(key, f"no bundled scenario of that name (try one of: {', '.join(sorted(paths))})")
+        raise InputError(key, _("no bundled scenario of that name (try one of: {names})").format(
+            names=", ".join(sorted(paths))))
     return scenario_from_dict(read_json(path), key)
 
 

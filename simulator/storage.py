@@ -20,7 +20,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` so that readers see the old file or the new one, never half of one."""
     if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(path))
+        raise IsADirectoryError(errno.EISDIR, _("is a directory, not a file"), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -36,7 +36,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 def parse_json(text: str | bytes, source: str) -> Any:
@@ -50,13 +50,14 @@ def parse_json(text: str | bytes, source: str) -> Any:
             text = text.decode("utf-8")
         return json.loads(text, parse_constant=_no_constant)
     except UnicodeDecodeError:
-        raise InputError(source, "is not UTF-8 text") from None
+        raise InputError(source, _("is not UTF-8 text")) from None
     except json.JSONDecodeError as exc:
-        raise InputError(source, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise InputError(source, _("malformed JSON at line {line} column {column}: {why}").format(
+            line=exc.lineno, column=exc.colno, why=exc.msg)) from None
     except RecursionError:
-        raise InputError(source, "JSON is nested too deeply") from None
+        raise InputError(source, _("JSON is nested too deeply")) from None
     except ValueError as exc:  # e.g. an integer longer than Python's digit limit
-        raise InputError(source, f"malformed JSON: {str(exc).splitlines()[0][:120]}") from None
+        raise InputError(source, _("malformed JSON: {why}").format(why=str(exc).splitlines()[0][:120])) from None
 
 
 def read_file_bytes(path: str | Path, limit: int = MAX_FILE_BYTES, source: str | None = None) -> bytes:

@@ -60,17 +60,19 @@ def current_values(data: dict[str, Any]) -> dict[str, Any]:
 
 def _check_command_field(field: str, value: Any, where: str, source: str) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(source, f"{where} must be a number, not {value!r}")
+        raise InputError(source, _("{field} must be a number, not {what}").format(field=where, what=repr(value)))
     if field == "duration_s":
         if not 0 <= value <= MAX_DURATION_S:
-            raise InputError(source, f"{where} must be between 0 and {MAX_DURATION_S:g} seconds")
+            raise InputError(source, _("{field} must be between {low:g} and {high:g} seconds").format(
+                field=where, low=0, high=MAX_DURATION_S))
         return float(value)
     if value != int(value):
-        raise InputError(source, f"{where} must be a whole number")
+        raise InputError(source, _("{field} must be a whole number").format(field=where))
     if field == "exit_code" and not -255 <= value <= 255:
-        raise InputError(source, f"{where} must be between -255 and 255")
+        raise InputError(source, _("{field} must be between {low} and {high}").format(field=where, low=-255, high=255))
     if field == "output_bytes" and not 0 <= value <= MAX_OUTPUT_BYTES:
-        raise InputError(source, f"{where} must be between 0 and {MAX_OUTPUT_BYTES}")
+        raise InputError(source, _("{field} must be between {low} and {high}").format(
+            field=where, low=0, high=MAX_OUTPUT_BYTES))
     return int(value)
 
 
@@ -78,53 +80,59 @@ def _check_setting(key: str, value: Any, source: str) -> Any:
     where = f"settings.{key}"
     if key == "drain_policy":
         if value not in DRAIN_POLICIES:
-            raise InputError(source, f"{where} must be one of {', '.join(DRAIN_POLICIES)}")
+            raise InputError(source, _("{field} must be one of {names}").format(
+                field=where, names=", ".join(DRAIN_POLICIES)))
         return value
     if key == "notification_shape":
         if value not in NOTIFICATION_SHAPES:
-            raise InputError(source, f"{where} must be one of {', '.join(NOTIFICATION_SHAPES)}")
+            raise InputError(source, _("{field} must be one of {names}").format(
+                field=where, names=", ".join(NOTIFICATION_SHAPES)))
         return value
     if key == "end_turn_waits":
         if not isinstance(value, bool):
-            raise InputError(source, f"{where} must be true or false")
+            raise InputError(source, _("{field} must be true or false").format(field=where))
         return value
     if key == "max_concurrent":
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(source, f"{where} must be a whole number of at least 1, or null for no limit")
+            raise InputError(source, _("{field} must be a whole number of at least 1, or null for no limit").format(
+                field=where))
         return value
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 3600:
-        raise InputError(source, f"{where} must be a number of seconds between 0 and 3600")
+        raise InputError(source, _("{field} must be a number of seconds between 0 and {high:g}").format(
+            field=where, high=3600))
     return float(value)
 
 
 def validate_changes(data: dict[str, Any], changes: Any, source: str = URL_SOURCE) -> dict[str, Any]:
     """The change set, checked against the scenario; raises ``InputError`` naming the first problem."""
     if not isinstance(changes, dict):
-        raise InputError(source, "changes must be a JSON object")
+        raise InputError(source, _("changes must be a JSON object"))
     unknown = set(changes) - {"commands", "settings"}
     if unknown:
-        raise InputError(source, f"{sorted(unknown)[0]!r} is not something What-if can change")
+        raise InputError(source, _("{name} is not something What-if can change").format(name=repr(sorted(unknown)[0])))
     clean: dict[str, Any] = {}
     known = data.get("commands") or {}
     for cmd, fields in (changes.get("commands") or {}).items():
         if cmd not in known:
-            raise InputError(source, f"the scenario has no command {short_repr(cmd)}")
+            raise InputError(source, _("the scenario has no command {command}").format(command=short_repr(cmd)))
         if not isinstance(fields, dict):
-            raise InputError(source, f"the change to {short_repr(cmd)} must be an object")
+            raise InputError(source, _("the change to {command} must be an object").format(command=short_repr(cmd)))
         for field, value in fields.items():
             if field not in COMMAND_FIELDS:
-                raise InputError(source, f"{field!r} of a command cannot be changed (only {', '.join(COMMAND_FIELDS)})")
+                raise InputError(source, _("{field} of a command cannot be changed (only {names})").format(
+                    field=repr(field), names=", ".join(COMMAND_FIELDS)))
             where = f"{short_repr(cmd)}.{field}"
             clean.setdefault("commands", {}).setdefault(cmd, {})[field] = _check_command_field(
                 field, value, where, source)
     settings = changes.get("settings") or {}
     if not isinstance(settings, dict):
-        raise InputError(source, "settings must be an object")
+        raise InputError(source, _("{field} must be an object").format(field="settings"))
     for key, value in settings.items():
         if key not in SETTING_FIELDS:
-            raise InputError(source, f"setting {key!r} cannot be changed (only {', '.join(SETTING_FIELDS)})")
+            raise InputError(source, _("setting {name} cannot be changed (only {names})").format(
+                name=repr(key), names=", ".join(SETTING_FIELDS)))
         clean.setdefault("settings", {})[key] = _check_setting(key, value, source)
     return clean
 
@@ -177,9 +185,9 @@ def decode_changes(text: str, source: str = URL_SOURCE) -> dict[str, Any]:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         data = json.loads(raw.decode())
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InputError(source, "is not a change set this app wrote (cannot decode it)") from None
+        raise InputError(source, _("is not a change set this app wrote (cannot decode it)")) from None
     if not isinstance(data, dict):
-        raise InputError(source, "must encode a JSON object")
+        raise InputError(source, _("must encode a JSON object"))
     return data
 
 

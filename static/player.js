@@ -35,6 +35,7 @@
     return String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
   }
   function pl(forms, n) { return Array.isArray(forms) ? forms[n === 1 ? 0 : 1] : forms; }
+  function num(n) { return Number(n || 0).toLocaleString("en-US"); }
   function secs(t) { return (Math.round(t * 10) / 10).toFixed(1); }
   const LIGHT = new Set(["idle", "queued", "spawned"]);
 
@@ -351,8 +352,11 @@
       for (const p of this.run.parts) {
         let msg = this.msgEls[p.msg];
         if (!msg) {
-          msg = el("div", { class: "s08p-msg " + p.role },
-            el("div", { class: "who", text: fmt(s.message_head, { n: p.msg + 1, role: s.role[p.role] || p.role }) }));
+          const head = el("div", { class: "who", text: fmt(s.message_head, { n: p.msg + 1, role: s.role[p.role] || p.role }) });
+          const call = p.role === "assistant" ? this.run.calls[this.run.steps[p.seq].call] : null;
+          if (call) head.append(el("span", { class: "s08p-tokens", text: " · " + fmt(call.estimated ? s.call_tokens_est : s.call_tokens,
+            { input: num(call.input), output: num(call.output) }) }));
+          msg = el("div", { class: "s08p-msg " + p.role }, head);
           this.msgEls[p.msg] = msg; this.convo.append(msg);
         }
         const text = p.kind === "tool_result" ? "→ " + p.text : p.text;
@@ -360,8 +364,9 @@
           "data-mark": p.injected ? s.injected : null, text });
         this.partEls.push(part); msg.append(part);
       }
+      this.tokenLine = el("div", { class: "muted s08p-tokens-total", style: { fontSize: "13px" }, title: this.run.token_method });
       this.convoBox.append(this.convoTitle, el("div", { class: "muted", style: { fontSize: "13px", marginBottom: "4px" },
-        text: s.convo_note }), this.convo);
+        text: s.convo_note }), this.convo, this.tokenLine);
     }
     showConvo(step, prev) {
       const n = this.run.steps[step].parts, before = prev === null ? n : this.run.steps[prev].parts;
@@ -374,7 +379,18 @@
       });
       this.msgEls.forEach((m, i) => { m.style.display = i < msgs ? "" : "none"; });
       this.convoTitle.textContent = n ? fmt(pl(this.s.convo_title, msgs), { n: msgs }) : this.s.convo_empty;
+      const tokens = this.run.steps[step].tokens || [0, 0];
+      let calls = 0;
+      for (const c of this.run.calls) { if (c.seq <= step) calls += 1; else break; }
+      this.tokenLine.textContent = fmt(this.s.tokens_so_far, { calls, input: num(tokens[0]), output: num(tokens[1]) }) +
+        (this.run.token_method ? " — " + this.run.token_method : "");
       return () => { this.convo.scrollTop = this.convo.scrollHeight; };
+    }
+
+    statusWords(task, status) {
+      if (status === "killed" && task.killed_by === "model") return this.s.killed_by_model;
+      if (status === "killed" && task.killed_by) return fmt(this.s.killed_why, { why: task.killed_by });
+      return this.s.cat[status === "spawned" ? "queued" : status] || status;
     }
 
     // -- the task table and the latest drain
@@ -390,7 +406,7 @@
           !["spawned", "queued", "running"].includes(st));
         const ts = (seq) => (seq === null || seq === undefined || seq > step ? "—" : secs(this.run.steps[seq].t));
         rows.push(el("tr", {}, el("td", { text: this.taskLetter(i) }), el("td", { class: "mono", text: task.command }),
-          el("td", { text: s.cat[status === "spawned" ? "queued" : status] || status }),
+          el("td", { text: this.statusWords(task, status) }),
           el("td", { class: "num", text: done && task.exit_code !== null && task.exit_code !== undefined ? String(task.exit_code) : "—" }),
           el("td", { class: "num", text: ts(started) }), el("td", { class: "num", text: done ? secs(this.run.steps[done[0]].t) : "—" }),
           el("td", { text: task.delivered !== null && task.delivered <= step ? "✓" : "" })));

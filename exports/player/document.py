@@ -165,7 +165,7 @@ class _Builder:
     def on_kill(self, ev: dict[str, Any]) -> None:
         """Who stopped a task: ``model`` (kill_background), or the reason the harness gave."""
         t = self.tasks[self.task(str(ev["task_id"]))]
-        t["killed_by"] = "model" if ev.get("by") == "model" else str(ev.get("reason") or "")
+        t["killed_by"] = "model" if ev.get("by") == "model" else _(str(ev.get("reason") or ""))
 
     def on_progress(self, ev: dict[str, Any], i: int) -> str:
         """Lines a running task reported: one progress item in the queue (merged while it waits)."""

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SimulatorError
+from ..i18n import _, ngettext
 from ..real.environ_guard import hide_api_keys
 from ..scenario import Scenario
 from ..text import one_line
@@ -56,19 +57,22 @@ class LiveRunManager:
         settings = settings or RunSettings()
         settings.check()
         if not prompt or not prompt.strip():
-            raise LiveRunRefused("the prompt is empty: type what the agent should do")
+            raise LiveRunRefused(_("the prompt is empty: type what the agent should do"))
         if len(prompt) > MAX_PROMPT_CHARS:
-            raise LiveRunRefused(f"the prompt is too long ({len(prompt)} characters; the limit is "
-                                 f"{MAX_PROMPT_CHARS})")
+            raise LiveRunRefused(ngettext("the prompt is too long ({n} character; the limit is {limit})",
+                                          "the prompt is too long ({n} characters; the limit is {limit})",
+                                          len(prompt)).format(n=len(prompt), limit=MAX_PROMPT_CHARS))
         self.reap()
         with self._lock:
             current = self._runs.get(owner)
             if current is not None and current.alive:
-                raise LiveRunRefused("this browser session already has a run going: stop it or wait for it to end")
+                raise LiveRunRefused(_("this browser session already has a run going: stop it or wait for it to end"))
             active = sum(1 for r in self._runs.values() if r.alive)
             if active >= self.max_runs:
-                raise LiveRunRefused(f"the server is already running {active} live runs, its limit: try again "
-                                     "when one has ended")
+                raise LiveRunRefused(ngettext("the server is already running {n} live run, its limit: try again "
+                                              "when one has ended",
+                                              "the server is already running {n} live runs, its limit: try again "
+                                              "when one has ended", active).format(n=active))
             if current is not None:
                 current.cleanup()
                 del self._runs[owner]
@@ -85,7 +89,8 @@ class LiveRunManager:
                 raise
             except (OSError, SimulatorError, ValueError) as exc:
                 self._discard(workdir, state)
-                raise LiveRunRefused(f"cannot prepare the work directory: {one_line(exc, 200)}") from None
+                raise LiveRunRefused(_("cannot prepare the work directory: {why}").format(
+                    why=one_line(exc, 200))) from None
             self._runs[owner] = run
             run.begin()
         return run

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..describe import run_status, task_counts
 from ..errors import SimulatorError, UnsafeCommandError
-from ..i18n import _
+from ..i18n import N_, _
 from ..privacy import command_env, privacy_replacements, scrub, secret_values
 from ..real.files import WorkDir
 from ..real.sandbox import SandboxUnavailable
@@ -49,6 +49,23 @@ def seed_files(scenario: Scenario, workdir: Path, owner: tuple[int, int] | None 
         result = files.write_text(rel, text, only_new=True)
         if result.startswith("Error:"):
             raise UnsafeCommandError(result)
+
+
+class Later:
+    """A sentence written on the worker thread, translated when a page or the command line reads it.
+
+    The worker thread has no reader, so no language of its own: the words wait for ``str()``.
+    """
+
+    def __init__(self, message: str, **values: Any) -> None:
+        self.message = message  # marked with N_() where it is written
+        self.values = values
+
+    def scrubbed(self, repl: dict[str, str]) -> Later:
+        return Later(self.message, **{k: scrub(v, repl) for k, v in self.values.items()})
+
+    def __str__(self) -> str:
+        return _(self.message).format(**self.values)
 
 
 class LiveTrace(Trace):
@@ -139,7 +156,7 @@ class LiveRun:
         self.workdir = workdir
         self.scenario = scenario
         self.state = "starting"
-        self.error: str | None = None
+        self.error: str | Later | None = None
         self.message: str | None = None
         self.started = time.monotonic()
         self.ended: float | None = None
@@ -153,7 +170,7 @@ class LiveRun:
         if state is not None:
             self._replacements[str(state.tasks_dir)] = "<state>"
         self._final: Trace | None = None
-        self._download: tuple[bytes, str, str] | None = None
+        self._download: tuple[bytes, str, str | Later] | None = None
         self._files: list[tuple[str, int]] = []
         meta: dict[str, Any] = {"llm": kind, "model": model_label}
         if scenario is not None:
@@ -210,11 +227,11 @@ class LiveRun:
     # -- the worker --------------------------------------------------------------------------
     def _work(self) -> None:
         reason: str | None = None
-        error: str | None = None
+        error: str | Later | None = None
         try:
             reason = self._run.start()
         except Exception as exc:  # a bug or an OS failure: one line on the page, the trace kept
-            error = f"The run failed: {type(exc).__name__}: {exc}"
+            error = Later(N_("The run failed: {type}: {why}"), type=type(exc).__name__, why=str(exc))
         finally:
             if self._timer is not None:
                 self._timer.cancel()
@@ -223,28 +240,29 @@ class LiveRun:
             finally:
                 self._done.set()
 
-    def _finish(self, reason: str | None, error: str | None) -> None:
+    def _finish(self, reason: str | None, error: str | Later | None) -> None:
         real = self._run
         repl = self._replacements
         trace = real.trace
         end = trace.events[-1] if trace.events and trace.events[-1]["kind"] == "session_end" else {}
         message = end.get("message")
         if error is None and reason == "model_error":
-            error = message or "the model could not answer"
+            error = message or Later(N_("the model could not answer"))
         state = "error" if error else "stopped" if reason == "stopped" else "done"
         clean = scrub(trace.to_dict(), repl)
         final = Trace(meta=clean["meta"], lanes=clean["lanes"], events=clean["events"])
         try:
             download = self._build_download(trace, real, repl, clean)
         except Exception as exc:  # never lose the trace because a recording could not be built
-            download = (_to_bytes(clean), "trace", f"A recording could not be built ({one_line(exc, 160)}); "
-                                                   "this is the trace.")
+            download = (_to_bytes(clean), "trace", Later(N_("A recording could not be built ({why}); this is the trace."),
+                                                         why=one_line(exc, 160)))
         files = [(scrub(name, repl), size) for name, size in _files(self.workdir)]
         with self._lock:
             self._final = final
             self._download = download
             self._files = files
-            self.error = one_line(scrub(error, repl), 400) if error else None
+            self.error = (error.scrubbed(repl) if isinstance(error, Later)
+                          else one_line(scrub(error, repl), 400) if error else None)
             self.message = one_line(scrub(message, repl), 400) if message else None
             self.state = state
             self._run = None  # lets go of the model, and with it any API key
@@ -254,10 +272,10 @@ class LiveRun:
             self.run_state.end()
 
     def _build_download(self, trace: Trace, real: Any, repl: dict[str, str],
-                        clean: dict[str, Any]) -> tuple[bytes, str, str]:
+                        clean: dict[str, Any]) -> tuple[bytes, str, str | Later]:
         turns = sum(1 for ev in trace.events if ev["kind"] == "model_end" and not ev.get("synthetic"))
         if not turns:
-            return _to_bytes(clean), "trace", "The model gave no answer, so this is the trace of the run."
+            return _to_bytes(clean), "trace", Later(N_("The model gave no answer, so this is the trace of the run."))
         notes = [self.note] if self.note else []
         if self.scenario is not None:
             notes.append(f"Replay of {self.scenario.name!r} with real commands; the decisions are the recording's.")
@@ -271,7 +289,8 @@ class LiveRun:
         try:
             scenario_from_dict(data, f"{self.name}.json")
         except SimulatorError as exc:
-            return _to_bytes(clean), "trace", f"The run cannot be replayed ({one_line(exc, 160)}); this is its trace."
+            return _to_bytes(clean), "trace", Later(N_("The run cannot be replayed ({why}); this is its trace."),
+                                                    why=one_line(exc, 160))
         return _to_bytes(data), "recording", ""
 
     # -- polling ---------------------------------------------------------------------------------
@@ -279,8 +298,9 @@ class LiveRun:
         """A copy of the run as it stands, for the page to draw."""
         with self._lock:
             final, real, repl = self._final, self._run, self._replacements
-            state, error, message = self.state, self.error, self.message
+            state, later, message = self.state, self.error, self.message
             download, files = self._download, list(self._files)
+        error = one_line(later, 400) if later is not None else None  # a Later in the reader's language
         now: float | None = None
         if final is not None:
             trace: Trace = final
@@ -294,6 +314,7 @@ class LiveRun:
         status = run_status(trace.events, trace.duration, state, message=message, error=error,
                             time_limit_s=self.settings.max_run_s if self._time_up else None)
         body, kind, note = download if download is not None else (None, "", "")
+        note = str(note)
         return RunView(run_id=self.id, state=state, trace=trace, status=status, counts=task_counts(trace.events),
                        now=now, error=error, message=message, download=body,
                        download_name=f"{self.name}.json", download_kind=kind, download_note=note, files=files,

@@ -25,12 +25,13 @@ from typing import Any
 
 from ..clock import VirtualClock
 from ..commands import CommandSpec
+from ..i18n import N_
 from ..modes import PARALLEL
 from ..scripted_model import ScriptTurn
 from ..trace import MAIN, task_lane
 
 #: The reason recorded when a sub-agent's own tasks are killed because the agent stopped.
-AGENT_STOPPED = "its agent was stopped"
+AGENT_STOPPED = N_("its agent was stopped")
 
 
 @dataclass

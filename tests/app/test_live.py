@@ -265,7 +265,7 @@ def test_stop_ends_the_run_and_a_second_start_waits_for_the_server_cap(monkeypat
     assert "No run yet in this browser session." in all_text(second)
     second.button(key="live_start").click().run()
     [err] = second.error
-    assert err.value == ("Cannot start: the server is already running 1 live runs, its limit: try again when "
+    assert err.value == ("Cannot start: the server is already running 1 live run, its limit: try again when "
                          "one has ended.")
 
     first.button(key="live_stop").click().run()

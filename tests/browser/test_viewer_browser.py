@@ -83,6 +83,24 @@ def test_the_harness_toggle_keeps_the_moment_and_the_serial_run_blocks(browser_p
     screenshot(page, "viewer-serial-blocked", full=False)
 
 
+def test_the_model_stops_a_task_and_every_call_shows_its_tokens(browser_page, app_url):
+    trace = run_scenario(load_scenario("stop-runaway-task"), "parallel")
+    last = len(trace.events) - 1
+    calls = sum(1 for ev in trace.events if ev["kind"] == "model_end")
+    page = browser_page
+    page.goto(f"{app_url}/viewer?scenario=stop-runaway-task&mode=parallel&step={last}")
+    settle(page)
+    player_ready(page)
+    assert "killed by the model" in page.locator("[data-testid='s08-player'] table").first.inner_text()
+    heads = page.locator(".s08p-msg.assistant .s08p-tokens")
+    assert heads.count() == calls and "tokens in" in heads.first.inner_text()
+    total = page.locator(".s08p-tokens-total").first.inner_text()
+    assert f"Model calls so far: {calls}" in total, total
+    page.keyboard.press("Home")
+    page.wait_for_function("!location.search.includes('step=%d')" % last)
+    assert "Model calls so far: 0" in page.locator(".s08p-tokens-total").first.inner_text()
+
+
 def test_text_from_a_run_is_shown_as_text(browser_page, app_url, tmp_path):
     trace = run_scenario(load_scenario("timeout"), "serial")
     first = next(ev for ev in trace.events if isinstance(ev.get("msg"), dict))
