@@ -47,7 +47,7 @@ def _trace_of(name_or_path: str, mode: str) -> Trace:
 def cmd_replay(args: argparse.Namespace) -> int:
     """Play a scenario, recording or trace and print its timeline, then its figures."""
     trace = _trace_of(args.source, args.mode)
-    title = trace.meta.get("title") or trace.meta.get("scenario", "")
+    title = _(str(trace.meta.get("title") or trace.meta.get("scenario", "")))
     print(_("# {title} — {mode} harness, {clock} clock").format(title=title, mode=trace.meta.get("mode"),
                                                                    clock=trace.meta.get("clock")))
     print(timeline_text(trace))

@@ -70,7 +70,7 @@ def render(runs: dict[str, Trace], **_options: Any) -> str:
     """The text export: each run's timeline, then its figures."""
     parts = []
     for mode, trace in runs.items():
-        title = trace.meta.get("title") or trace.meta.get("scenario", "")
+        title = _(str(trace.meta.get("title") or trace.meta.get("scenario", "")))
         head = _("# {title} — {mode} harness, {clock} clock").format(title=title, mode=mode,
                                                                     clock=trace.meta.get("clock"))
         parts.append(f"{head}\n{timeline_text(trace)}\n\n{metrics_text(metrics(trace))}\n")
