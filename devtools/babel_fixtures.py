@@ -40,14 +40,24 @@ def _line_of(lines: list[str], needle: str) -> int:
     return next((i for i, line in enumerate(lines, start=1) if needle in line), 1)
 
 
-def _model_words(node: Any) -> Iterator[str]:
-    """Every ``{"type": "text", "text": ...}`` block below ``node``, in file order."""
+def _model_words(node: Any, in_turns: bool = False) -> Iterator[str]:
+    """The model's words below ``node``, in file order: text blocks, a scripted turn's text, a sub-agent's task."""
     if isinstance(node, dict):
         text = node.get("text")
-        if node.get("type") == "text" and isinstance(text, str) and text.strip() and not text.lstrip().startswith("<"):
+        is_words = node.get("type") == "text" or (in_turns and "type" not in node)
+        if is_words and isinstance(text, str) and text.strip() and not text.lstrip().startswith("<"):
             yield text  # (a block that opens with a tag is text the harness wrote, shown exactly as it was)
-        for value in node.values():
-            yield from _model_words(value)
+        if node.get("name") == "background_agent" and isinstance(node.get("input"), dict):
+            task = node["input"].get("task")
+            if isinstance(task, str) and task.strip():
+                yield task  # the sub-agent's task, which names its lane
+        for key, value in node.items():
+            if key == "agents" and isinstance(value, dict):
+                for agent in value.values():
+                    if isinstance(agent, dict) and isinstance(agent.get("task"), str) and agent["task"].strip():
+                        yield agent["task"]
+            if key in ("content", "turns", "tools", "agents") or isinstance(value, dict | list):
+                yield from _model_words(value, in_turns or key == "turns")
     elif isinstance(node, list):
         for value in node:
-            yield from _model_words(value)
+            yield from _model_words(value, in_turns)

@@ -48,7 +48,7 @@ def lane_rows(trace: Trace) -> list[dict[str, Any]]:
                                    "full": _("main thread"), "kind": "loop", "parent": None, "parent_row": None,
                                    "depth": 0}]
     tasks = [lane for lane in trace.lanes if lane["id"] != MAIN]
-    fulls = [str(lane.get("task") or lane.get("command") or lane.get("label") or lane["id"]) for lane in tasks]
+    fulls = [_words(lane.get("task")) or str(lane.get("command") or lane.get("label") or lane["id"]) for lane in tasks]
     shorts = distinct_names(fulls)
     row_of = {MAIN: 0, **{lane["id"]: i + 1 for i, lane in enumerate(tasks)}}
     for i, lane in enumerate(tasks):
@@ -61,9 +61,14 @@ def lane_rows(trace: Trace) -> list[dict[str, Any]]:
     return rows
 
 
+def _words(task: Any) -> str:
+    """A sub-agent's task, the model's words: in the reader's language when the catalogs have them."""
+    return _(task) if isinstance(task, str) and task.strip() else ""
+
+
 def _given_name(lane: dict[str, Any], its_letter: str) -> str | None:
     """The name a lane was given: a sub-agent's name and task (``A: auth``), an imported agent's label, or None."""
-    name, task = lane.get("name"), lane.get("task")
+    name, task = lane.get("name"), _words(lane.get("task"))
     if lane.get("kind") == "agent" and name and task:
         return str(task) if name == its_letter else f"{name}: {task}"
     return name or (lane.get("label") if lane.get("kind") == "agent" else None)
