@@ -10,6 +10,7 @@ from simulator.scenario import scenario_from_dict
 from simulator.whatif import NOTIFICATION_SHAPE_WORDS, with_one_more_slot
 from ui.documents import scenario_document
 from ui.exports import export_menu
+from ui.folds import open_fold
 from ui.pickers import choose_source, kind_word
 from ui.player import player
 from ui.runs import run_data
@@ -50,13 +51,16 @@ adopt_url("t", "t", parse_float, _("“{value}” is not a time in seconds; the 
 set_url(mode=None, step=None, lesson=None)
 player(scenario_document(data, {"kind": "compare", "t": float(st.session_state.get("t") or 0.0)}), key="compare_player")
 
-with st.expander(_("The parts of each harness, with this run's figures")):
-    for trace, head in ((serial, _("Serial (s07)")), (parallel, _("Parallel (s08)"))):
-        st.markdown("**" + head + "**")
-        st.graphviz_chart(mechanism_graph(trace), width="stretch")
-with st.expander(_("The two notification shapes, side by side")):
-    st.caption(_("The same parallel run with each shape: what the drains injected, word for word."))
-    for column, shape in zip(st.columns(len(NOTIFICATION_SHAPES)), NOTIFICATION_SHAPES, strict=True):
+fold = open_fold(_("The parts of each harness, with this run's figures"), key="fold_mechanism")
+if fold is not None:
+    with fold:
+        for trace, head in ((serial, _("Serial (s07)")), (parallel, _("Parallel (s08)"))):
+            st.markdown("**" + head + "**")
+            st.graphviz_chart(mechanism_graph(trace), width="stretch")
+fold = open_fold(_("The two notification shapes, side by side"), key="fold_shapes")
+if fold is not None:
+    fold.caption(_("The same parallel run with each shape: what the drains injected, word for word."))
+    for column, shape in zip(fold.columns(len(NOTIFICATION_SHAPES)), NOTIFICATION_SHAPES, strict=True):
         column.markdown("**" + md_plain(_(NOTIFICATION_SHAPE_WORDS[shape])) + "**")
         texts = injected_texts(run_data(with_shape(data, shape), PARALLEL))
         for text in texts:

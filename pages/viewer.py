@@ -6,6 +6,7 @@ from simulator.i18n import _
 from simulator.importers import summary_lines
 from ui.documents import source_document, source_traces
 from ui.exports import viewer_exports
+from ui.folds import open_fold
 from ui.pickers import available_modes, choose_source, kind_word, source_picked, url_mode
 from ui.player import player
 from ui.setup import start_page
@@ -56,6 +57,7 @@ if step > last:
         step=step, last=last), icon=":material/link_off:")
     doc["view"]["step"] = last
 player(doc, key="viewer_player")
-with st.expander(_("The mechanism on one picture, with this run's figures")):
-    st.graphviz_chart(mechanism_graph(source_traces(source)[mode]), width="stretch")
+fold = open_fold(_("The mechanism on one picture, with this run's figures"), key="fold_mechanism")
+if fold is not None:
+    fold.graphviz_chart(mechanism_graph(source_traces(source)[mode]), width="stretch")
 viewer_exports(source, doc["runs"][mode], mode, step)

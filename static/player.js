@@ -105,11 +105,15 @@
     }
     async build() {
       if (typeof window.vegaEmbed !== "function") { this.chart.textContent = this.strings.no_chart; return; }
-      const result = await window.vegaEmbed(this.chart, this.run.timeline, { renderer: window.__s08renderer || "svg", actions: false,
+      await null;  // the box is in the page now: draw once, at its width and at the first step shown
+      this.lastW = Math.max(260, this.box.clientWidth - 20);
+      const first = this.pending || {};
+      const spec = Object.assign({}, this.run.timeline, { width: this.lastW,
+        params: (this.run.timeline.params || []).map((p) => (p.name in first ? Object.assign({}, p, { value: first[p.name] }) : p)) });
+      const result = await window.vegaEmbed(this.chart, spec, { renderer: window.__s08renderer || "svg", actions: false,
         tooltip: { theme: "light" } });
       this.view = result.view;
-      this.resize();
-      await this.view.runAsync();
+      this.signals = this.pending || null;
       this.observer = new ResizeObserver(() => this.resize());
       this.observer.observe(this.box);
     }
@@ -122,7 +126,19 @@
     }
     window(step) {
       const steps = this.run.steps, d = Math.max(this.run.duration, 0.001);
-      if (this.zoom === "whole") return [0, d];
+      if (this.zoom === "whole") return (this.kept = [0, d]);
+      // the window stays while the steps around this one fit well inside it (the cursor moves, the axis
+      // does not), and moves when they would leave it or it has grown far wider than they need
+      const near = [steps[Math.max(0, step - 1)].t, steps[Math.min(steps.length - 1, step + 1)].t];
+      const want = this.follow(step), k = this.kept;
+      if (k && k[0] !== 0 || k && k[1] !== d) {
+        const margin = (k[1] - k[0]) * 0.05, wide = (k[1] - k[0]) > 3 * (want[1] - want[0]);
+        if (near[0] >= k[0] + margin && near[1] <= k[1] - margin && !wide) return k;
+      }
+      return (this.kept = want);
+    }
+    follow(step) {
+      const steps = this.run.steps, d = Math.max(this.run.duration, 0.001);
       const lo = steps[Math.max(0, step - 6)].t, hi = steps[Math.min(steps.length - 1, step + 6)].t;
       let a = lo, b = hi;
       const minW = Math.min(d, Math.max(2, d * 0.04));
@@ -131,7 +147,7 @@
       if (b - a < minW) { if (a === 0) b = Math.min(d, minW); else a = Math.max(0, b - minW); }
       return [a, b];
     }
-    setZoom(mode) { this.zoom = mode; this.show(this.step || 0, this.hide, true); }
+    setZoom(mode) { this.zoom = mode; this.kept = null; this.show(this.step || 0, this.hide, true); }
     show(step, hide, force) {
       this.step = step; this.hide = !!hide;
       const t = this.opts.timeOf ? this.opts.timeOf(step) : this.run.steps[step].t;
@@ -140,8 +156,8 @@
       this.win.style.left = (100 * a / d) + "%"; this.win.style.width = Math.max(1, 100 * (b - a) / d) + "%";
       this.now.style.left = (100 * Math.min(t, d) / d) + "%";
       for (const btn of this.zoomBar.querySelectorAll("button")) btn.classList.toggle("on", btn.dataset.zoom === this.zoom);
-      if (!this.view) return this.ready.then(() => this.view && this.show(step, hide, force));
       const want = { cursor: t, hide: this.hide, x0: a, x1: b }, last = this.signals || {};
+      if (!this.view) { this.pending = want; return this.ready.then(() => this.view && this.show(this.step, this.hide, force)); }
       const changed = Object.keys(want).filter((k) => last[k] !== want[k]);
       if (!changed.length) return Promise.resolve();
       for (const k of changed) this.view.signal(k, want[k]);

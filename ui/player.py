@@ -8,6 +8,7 @@ Its files are served by Streamlit's static serving from ``static/``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import streamlit as st
@@ -42,7 +43,8 @@ function keep(parts) {  // at most a few address changes a second, however fast 
 }
 window.addEventListener("pagehide", flush);
 export default function (component) {
-  const { data, parentElement } = component;
+  const { parentElement } = component;
+  const data = typeof component.data === "string" ? JSON.parse(component.data) : component.data;
   Promise.all([once("link", { rel: "stylesheet", href: BASE + "player.css" }), once("script", { src: BASE + "vega.js" }),
                once("script", { src: BASE + "player.js" })]).then(() => {
     window.S08Player.mount(parentElement, data, {
@@ -58,5 +60,10 @@ _PLAYER = st.components.v2.component("s08_player", js=LOADER, isolate_styles=Fal
 
 
 def player(doc: dict[str, Any], *, key: str) -> None:
-    """Draw a player document (from ``exports.player.document.player_document``) under ``key``."""
-    _PLAYER(data=doc, key=key)
+    """Draw a player document (from ``exports.player.document.player_document``) under ``key``.
+
+    The document goes to the browser as one JSON text (a shared document's is made once),
+    not as a structure Streamlit would walk and encode again on every rerun.
+    """
+    text = doc.text() if callable(getattr(doc, "text", None)) else json.dumps(doc, ensure_ascii=False)
+    _PLAYER(data=text, key=key)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from simulator import drain as drain_module
@@ -75,9 +76,11 @@ ANCHORS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _source(fn: Callable[..., Any]) -> tuple[list[str], int]:
+@cache
+def _source(fn: Callable[..., Any]) -> tuple[tuple[str, ...], int]:
+    """The function's source lines and its first line number, read once per process (the engine does not change)."""
     lines, start = inspect.getsourcelines(fn)
-    return [line.rstrip("\n") for line in lines], start
+    return tuple(line.rstrip("\n") for line in lines), start
 
 
 def excerpt_lines(excerpt: Excerpt) -> list[dict[str, Any]]:

@@ -213,6 +213,9 @@ def test_an_uploaded_title_and_name_are_shown_literally():
 
 def test_the_two_notification_shapes_side_by_side_and_as_a_what_if_change():
     at = open_page(scenario="poll-check-background")
+    assert not at.code  # folded: the two runs it needs are made only when it is opened
+    at.session_state["fold_shapes"] = True
+    at.run()
     codes = [c.value for c in at.code]
     assert any(c.startswith("<background-results>") for c in codes)
     assert any(c.startswith("<task-notification>") for c in codes)

@@ -199,3 +199,12 @@ def test_the_player_document_keeps_uploaded_text_as_data():
     doc = player_doc(at)
     parts = doc["runs"]["serial"]["parts"]
     assert parts[0]["text"] == "<img src=x onerror=alert(1)>"  # the player sets it as text; the browser test checks
+
+
+def test_the_mechanism_picture_is_drawn_only_while_its_fold_is_open():
+    at = open_script(VIEWER, scenario="multi-agent")
+    assert not at.get("graphviz_chart")  # folded: nothing to build, send or animate on a rerun
+    at.session_state["fold_mechanism"] = True
+    at.run()
+    [chart] = at.get("graphviz_chart")
+    assert not at.exception and "drain" in chart.proto.spec
