@@ -97,7 +97,7 @@ def test_the_model_stops_a_task_and_every_call_shows_its_tokens(browser_page, ap
     total = page.locator(".s08p-tokens-total").first.inner_text()
     assert f"Model calls so far: {calls}" in total, total
     page.keyboard.press("Home")
-    page.wait_for_function("!location.search.includes('step=%d')" % last)
+    page.wait_for_function(f"!location.search.includes('step={last}')")
     assert "Model calls so far: 0" in page.locator(".s08p-tokens-total").first.inner_text()
 
 
