@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from simulator import load_scenario, run_scenario
 from simulator.i18n import use_language
 from views.mechanism import mechanism_graph, run_counts
@@ -34,8 +32,6 @@ def test_the_serial_picture_greys_out_what_it_does_not_have():
     assert dot.count("dashed") >= 4
 
 
-@pytest.mark.xfail(reason="locale/ja lacks the picture's strings (msgstr empty on main as well); "
-                          "this branch may not edit locale/", strict=False)
 def test_the_picture_speaks_the_language():
     trace = run_scenario(load_scenario("tests-and-docs"), "parallel")
     with use_language("ja"):
