@@ -195,33 +195,41 @@ class BackgroundManager:
         if reason is not None:
             return f"Error: Dangerous command blocked ({reason})"
         tid = uuid.uuid4().hex[:8]
-        now = time.time()
-        rec: dict[str, Any] = {
-            "task_id": tid, "command": command, "status": "running", "exit_code": None, "result": None,
-            "output_file": None if self._use_pidfd else str(self._log_dir / f"{tid}.log"), "output_bytes": 0,
-            "priority": priority,
-            "attempt": 1, "created_at": now, "started_at": None, "finished_at": None, "delivered": False,
-        }
-        lane = task_lane(tid)
+        rec = self._new_record(tid, command, priority,
+                               output_file=None if self._use_pidfd else str(self._log_dir / f"{tid}.log"))
+        admitted = self._admit(rec, dict(progress=progress, retries=retries, retry_on=retry_on),
+                               dict(label=command[:60], command=command))
+        return nt.started_text(tid, command) if admitted else "Error: Background manager is shut down"
+
+    @staticmethod
+    def _new_record(tid: str, command: str, priority: int, **more: Any) -> dict[str, Any]:
+        """A new task's record, as it is persisted and as ``tasks`` shows it."""
+        return {"task_id": tid, "command": command, "status": "running", "exit_code": None, "result": None,
+                "output_file": None, "output_bytes": 0, "priority": priority, "attempt": 1, "created_at": time.time(),
+                "started_at": None, "finished_at": None, "delivered": False, **more}
+
+    def _admit(self, rec: dict[str, Any], extras: dict[str, Any], lane: dict[str, Any]) -> bool:
+        """Register a new task and give it a slot, or queue it by priority; False once the manager is shut down."""
+        tid, priority = rec["task_id"], rec["priority"]
         with self._cond:
             if self._closed:
-                return "Error: Background manager is shut down"
+                return False
             t = _Task(tid, rec, self._log_dir / f"{tid}.log", next(self._seq))
             self._tasks[tid] = t
             self._live += 1
-            self._set_extras(tid, progress=progress, retries=retries, retry_on=retry_on)
+            self._set_extras(tid, **extras)
             if self.recorder is not None:
-                self.recorder.add_lane(lane, label=command[:60], command=command)
+                self.recorder.add_lane(task_lane(tid), **lane)
             if self.max_concurrent is not None and self._active >= self.max_concurrent:
                 rec["status"] = "queued"
                 t.phase = "waiting"
                 heapq.heappush(self._waiting, (priority, t.seq, tid))
                 if self.recorder is not None:
-                    self.recorder.emit("task_queued", lane=lane, task_id=tid, priority=priority)
+                    self.recorder.emit("task_queued", lane=task_lane(tid), task_id=tid, priority=priority)
                 self._jobs.put(("persist", t))
             else:
                 self._take_slot_locked(t)
-        return nt.started_text(tid, command)
+        return True
 
     def check(self, task_id: str | None = None) -> str:
         """One task with its full result, or a line per task."""
@@ -863,32 +871,10 @@ class BackgroundManager:
         if self.agent_host is None:
             return "Error: sub-agents are not available in this run"
         tid = uuid.uuid4().hex[:8]
-        command = nt.agent_label(name, task)
-        rec: dict[str, Any] = {
-            "task_id": tid, "command": command, "status": "running", "exit_code": None, "result": None,
-            "output_file": None, "output_bytes": 0, "priority": priority, "attempt": 1, "created_at": time.time(),
-            "started_at": None, "finished_at": None, "delivered": False, "kind": nt.AGENT, "name": name, "task": task,
-        }
-        lane = task_lane(tid)
-        with self._cond:
-            if self._closed:
-                return "Error: Background manager is shut down"
-            t = _Task(tid, rec, self._log_dir / f"{tid}.log", next(self._seq))
-            self._tasks[tid] = t
-            self._live += 1
-            self._set_extras(tid, agent=(name, task))
-            if self.recorder is not None:
-                self.recorder.add_lane(lane, kind=nt.AGENT, parent="main", label=nt.agent_label(name, task, 40),
-                                       name=name, task=task)
-            if self.max_concurrent is not None and self._active >= self.max_concurrent:
-                rec["status"] = "queued"
-                t.phase = "waiting"
-                heapq.heappush(self._waiting, (priority, t.seq, tid))
-                if self.recorder is not None:
-                    self.recorder.emit("task_queued", lane=lane, task_id=tid, priority=priority)
-            else:
-                self._take_slot_locked(t)
-        return nt.agent_started_text(tid, name)
+        rec = self._new_record(tid, nt.agent_label(name, task), priority, kind=nt.AGENT, name=name, task=task)
+        admitted = self._admit(rec, dict(agent=(name, task)), dict(kind=nt.AGENT, parent="main", name=name, task=task,
+                                                                   label=nt.agent_label(name, task, 40)))
+        return nt.agent_started_text(tid, name) if admitted else "Error: Background manager is shut down"
 
     def _start_agent(self, t: _Task) -> None:
         """A launcher thread gives a sub-agent its slot: its loop starts on a thread of its own."""

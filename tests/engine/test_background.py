@@ -18,6 +18,7 @@ from typing import Any
 
 import psutil
 import pytest
+from survivors import sleepers
 
 from simulator.clock import RealClock
 from simulator.notifications import RESULT_LIMIT, STATUSES, result_text
@@ -56,18 +57,6 @@ def tid_of(reply: str) -> str:
 
 def finished(mgr: BackgroundManager, tid: str, timeout: float = 10.0) -> dict[str, Any]:
     return wait_until(lambda: (r := mgr.task(tid)) and r["status"] not in ("queued", "running") and r, timeout)
-
-
-def live_with(marker: str) -> list[psutil.Process]:
-    """Live (not zombie) ``sleep <marker>`` processes."""
-    found = []
-    for p in psutil.process_iter(["cmdline", "status"]):
-        try:
-            if p.info["status"] != psutil.STATUS_ZOMBIE and (p.info["cmdline"] or [])[:2] == ["sleep", marker]:
-                found.append(p)
-        except psutil.Error:
-            pass
-    return found
 
 
 def group_alive(pgid: int) -> bool:
@@ -176,7 +165,7 @@ def test_timeout_kills_whole_process_group(make):
     assert rec["status"] == "timeout" and rec["exit_code"] is None
     assert rec["result"] == result_text("", "timeout", None, 0.5) == "Error: Timeout (0.5s)"
     assert 0.4 < rec["finished_at"] - rec["started_at"] < 2.0
-    wait_until(lambda: not live_with(marker) and not group_alive(pgid), timeout=3)
+    wait_until(lambda: not sleepers(marker) and not group_alive(pgid), timeout=3)
 
 
 def test_timeout_result_keeps_output(make):
@@ -189,7 +178,7 @@ def test_kill_ends_process_group(make):
     mgr = make()
     marker = mark(18)
     tid = tid_of(mgr.run(f"sleep {marker} & sleep {marker}; echo never"))
-    procs = wait_until(lambda: len(p := live_with(marker)) == 2 and p)
+    procs = wait_until(lambda: len(p := sleepers(marker)) == 2 and p)
     pgids = {os.getpgid(p.pid) for p in procs}
     assert len(pgids) == 1 and pgids != {os.getpgid(0)}
     pgid = pgids.pop()
@@ -197,7 +186,7 @@ def test_kill_ends_process_group(make):
     assert msg.startswith(f"Killed task {tid}") and "\n" not in msg
     rec = mgr.task(tid)
     assert rec["status"] == "killed" and rec["result"] == "Killed" and rec["exit_code"] is None
-    wait_until(lambda: not live_with(marker) and not group_alive(pgid), timeout=3)
+    wait_until(lambda: not sleepers(marker) and not group_alive(pgid), timeout=3)
     assert "already finished (killed)" in mgr.kill(tid)
     assert [n["status"] for n in mgr.drain_notifications()] == ["killed"]
 
@@ -218,9 +207,9 @@ def test_reap_orphans_after_leader_exits(make, reap):
     rec = finished(mgr, tid)
     assert rec["status"] == "completed" and rec["result"] == "leader-done"
     if reap:
-        wait_until(lambda: not live_with(marker), timeout=3)
+        wait_until(lambda: not sleepers(marker), timeout=3)
     else:
-        survivors = wait_until(lambda: live_with(marker), timeout=3)
+        survivors = wait_until(lambda: sleepers(marker), timeout=3)
         for p in survivors:
             os.kill(p.pid, signal.SIGKILL)
 
@@ -236,7 +225,7 @@ def test_kill_all_and_shutdown_are_idempotent(make):
     assert all(mgr.task(i)["started_at"] is None for i in ids[2:])  # queued ones never ran
     mgr.shutdown()
     mgr.shutdown()
-    assert not any(live_with(mark(i)) for i in range(21, 25))
+    assert not any(sleepers(mark(i)) for i in range(21, 25))
     assert mgr.run("true") == "Error: Background manager is shut down"
     assert mgr.wait_for_notification(5) is True  # four kill notifications still queued
     assert len(mgr.drain_notifications()) == 4
@@ -246,11 +235,11 @@ def test_shutdown_kills_running_tasks(make):
     mgr = make()
     marker = mark(31)
     tid = tid_of(mgr.run(f"sleep {marker}"))
-    wait_until(lambda: live_with(marker))
+    wait_until(lambda: sleepers(marker))
     with mgr:
         pass
     assert mgr.task(tid)["status"] == "killed"
-    wait_until(lambda: not live_with(marker), timeout=3)
+    wait_until(lambda: not sleepers(marker), timeout=3)
     assert not any(t.is_alive() for t in mgr._launchers) and not mgr._watcher.is_alive()
 
 
@@ -307,7 +296,7 @@ def test_fallback_without_pidfd(make, monkeypatch):
     slow = tid_of(mgr.run(f"sleep {marker} & sleep {marker}"))
     assert finished(mgr, ok)["status"] == "completed"
     assert finished(mgr, slow)["status"] == "timeout"
-    wait_until(lambda: not live_with(marker), timeout=3)
+    wait_until(lambda: not sleepers(marker), timeout=3)
     assert {n["task_id"] for n in mgr.drain_notifications()} == {ok, slow}
 
 
@@ -504,7 +493,7 @@ def test_restart_recovery(make, tmp_path):
         child.kill()
         child.wait()
         child.stdout.close()
-    [leader] = wait_until(lambda: live_with(mark(33)))  # the orphaned task outlived its harness
+    [leader] = wait_until(lambda: sleepers(mark(33)))  # the orphaned task outlived its harness
     os.killpg(os.getpgid(leader.pid), signal.SIGKILL)
     assert json.loads((state / f"{slow}.json").read_text())["status"] == "running"
 
@@ -595,7 +584,7 @@ def test_orphan_holding_the_pipe_does_not_hold_the_task(make):
     rec = finished(mgr, tid)
     assert rec["status"] == "completed" and rec["result"] == "leader-done"
     assert time.perf_counter() - t0 < 5
-    for p in wait_until(lambda: live_with(marker), timeout=3):
+    for p in wait_until(lambda: sleepers(marker), timeout=3):
         os.kill(p.pid, signal.SIGKILL)
 
 
