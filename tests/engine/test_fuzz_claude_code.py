@@ -30,6 +30,7 @@ from claude_code_transcripts import (
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mutations import json_paths
 
 from simulator.errors import InputError
 from simulator.importers import import_claude_code, redact_trace, summary_lines, transcript_trace
@@ -58,17 +59,6 @@ _KEYS = ["type", "timestamp", "sessionId", "uuid", "message", "content", "toolUs
          "run_in_background", "command", "task_id"]
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _paths(v, (*prefix, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _paths(v, (*prefix, i))
-    return out
-
-
 def _set(node: Any, path: tuple[Any, ...], value: Any) -> Any:
     if not path:
         return value
@@ -80,7 +70,7 @@ def _set(node: Any, path: tuple[Any, ...], value: Any) -> Any:
 def mutated_record(draw: st.DrawFn) -> Any:
     record = copy.deepcopy(draw(st.sampled_from(SEED_RECORDS)))
     for _ in range(draw(st.integers(0, 3))):
-        paths = _paths(record)
+        paths = json_paths(record)
         path = draw(st.sampled_from(paths))
         record = _set(record, path, draw(json_values))
     if isinstance(record, dict) and draw(st.booleans()):

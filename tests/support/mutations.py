@@ -48,19 +48,19 @@ def _seeds() -> dict[str, list[Any]]:
 SEEDS = _seeds()
 
 
-def _paths(node: Any, prefix: Path_ = ()) -> list[Path_]:
+def json_paths(node: Any, prefix: Path_ = ()) -> list[Path_]:
     """Every path to a value inside a JSON document (the root is ``()``)."""
     out = [prefix]
     if isinstance(node, dict):
         for k, v in node.items():
-            out += _paths(v, (*prefix, k))
+            out += json_paths(v, (*prefix, k))
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            out += _paths(v, (*prefix, i))
+            out += json_paths(v, (*prefix, i))
     return out
 
 
-PATHS = {kind: [_paths(doc) for doc in docs] for kind, docs in SEEDS.items()}
+PATHS = {kind: [json_paths(doc) for doc in docs] for kind, docs in SEEDS.items()}
 
 BAD_UNICODE = st.builds(lambda a, c, b: a + c + b, st.text(max_size=3),
                         st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), st.text(max_size=3))
@@ -101,7 +101,7 @@ def mutated(draw: st.DrawFn, kind: str) -> Any:
     i = draw(st.integers(0, len(SEEDS[kind]) - 1))
     doc = copy.deepcopy(SEEDS[kind][i])
     for _ in range(draw(st.integers(1, 4))):
-        paths = _paths(doc) if _ else PATHS[kind][i]
+        paths = json_paths(doc) if _ else PATHS[kind][i]
         path = draw(st.sampled_from(paths))
         op = draw(st.sampled_from(["replace", "flip", "drop", "add", "dup", "swap"]))
         if not path:  # the root itself
