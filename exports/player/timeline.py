@@ -58,6 +58,8 @@ def _bar(s: dict[str, Any], row: int, words: dict[str, str]) -> dict[str, Any]:
     else:
         code = s.get("exit_code")
         text = words[final] + (f" (exit {code})" if code not in (None, 0) and final != "running" else "")
+    if loop and row:
+        text = ""  # a sub-agent's own calls sit inside its task's bar, which carries the words (its tooltip has theirs)
     return {"row": row, "start": s["start"], "end": s["end"], "final": final, "during": during,
             "text": text, "dark": final in LIGHT_CATEGORIES, "what": cut_words(what, 80) or words[final],
             "state": words[final], "secs": round(s["end"] - s["start"], 3), "inner": bool(loop and row)}
@@ -148,8 +150,8 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                     [{"filter": "datum.end > cursor"}, {"calculate": "max(datum.start, cursor)", "as": "pstart"},
                      {"calculate": "datum.final", "as": "cat"}, *band])
     labels = _layer([b for b in bars if b["text"]],
-                    {"type": "text", "baseline": "middle", "align": "left", "dx": 5, "fontSize": 12,
-                     "limit": {"expr": "max(0, scale('x', datum.end) - scale('x', max(datum.start, x0)) - 10)"}},
+                    {"type": "text", "baseline": "middle", "align": "left", "dx": 5, "fontSize": 12, "clip": True,
+                     "limit": {"expr": "max(0, scale('x', min(datum.end, x1)) - scale('x', max(datum.start, x0)) - 10)"}},
                     {"x": x("lstart"), "y": y("row"), "text": {"field": "label"},
                      "color": {"condition": {"test": "datum.dark", "value": "#1f2937"}, "value": "#ffffff"},
                      "opacity": {"condition": {"test": "datum.start < cursor", "value": 1},
