@@ -73,7 +73,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 0
     s, p = result["serial"], result["parallel"]
     print(f"# {source.scenario.title}")
-    print(f"{'':<22}{'serial':>10}{'parallel':>10}{_('difference'):>12}")
+    difference = _("difference")
+    print(f"{'':<22}{'serial':>10}{'parallel':>10}{difference:>12}")
     for key in COMPARE_KEYS:
         a, b = s[key], p[key]
         if isinstance(a, float):

@@ -23,11 +23,13 @@ def picker_style(key: str, types: list[str]) -> str:
     """The CSS that words the picker keyed ``key`` in the current language."""
     limit = _("Up to {mb} MB per file · {types}").format(mb=st.get_option("server.maxUploadSize"),
                                                           types=", ".join(t.upper() for t in types))
+    button = _("Open a file")
     zone = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
     return (f"<style>{zone} button [data-testid='stMarkdownContainer'] p {{ font-size: 0; }}"
-            f"{zone} button [data-testid='stMarkdownContainer'] p::after {{ content: {_css_string(_('Open a file'))};"
+            f"{zone} button [data-testid='stMarkdownContainer'] p::after {{ content: {_css_string(button)};"
             " font-size: 0.875rem; }"
-            f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0; }}"
+            f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0; white-space: normal;"
+            " overflow: visible; text-overflow: clip; }"
             f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{ content: {_css_string(limit)};"
             " font-size: 0.75rem; }</style>")
 
