@@ -139,5 +139,5 @@ def _export(args: argparse.Namespace) -> int:
     except SimulatorError as exc:
         print(_("error: {message}").format(message=" ".join(str(exc).split())), file=sys.stderr)
         return 2
-    print(f"wrote {args.format} export ({', '.join(traces)}) to {args.out}")
+    print(_("wrote {format} export ({what}) to {path}").format(format=args.format, what=", ".join(traces), path=args.out))
     return 0

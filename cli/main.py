@@ -72,7 +72,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
         return 0
     s, p = result["serial"], result["parallel"]
-    print(f"# {source.scenario.title}")
+    print(f"# {_(source.scenario.title)}")
     difference = _("difference")
     print(f"{'':<22}{'serial':>10}{'parallel':>10}{difference:>12}")
     for key in COMPARE_KEYS:
@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_replay)
     p = sub.add_parser("compare", help=_("run a scenario in the serial and the parallel harness"))
     p.add_argument("source", metavar="NAME|PATH")
-    p.add_argument("--json", action="store_true", help="print {\"serial\": {...}, \"parallel\": {...}}")
+    p.add_argument("--json", action="store_true", help=_("print the figures as JSON: {example}").format(
+        example='{"serial": {...}, "parallel": {...}}'))
     p.set_defaults(func=cmd_compare)
     run.add_parser(sub)
     export.add_parser(sub)

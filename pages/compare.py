@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from simulator.errors import InputError
 from simulator.i18n import _
 from simulator.metrics import metrics
 from simulator.modes import PARALLEL, SERIAL
@@ -26,7 +27,12 @@ start_page()
 
 source = choose_source(allow_trace=False)
 data, changes = whatif_panel(source)
-serial, parallel = run_data(data, SERIAL), run_data(data, PARALLEL)
+try:
+    serial, parallel = run_data(data, SERIAL), run_data(data, PARALLEL)
+except InputError as exc:  # a change the scenario's own bounds refuse: say so, show the scenario as written
+    st.error(md_plain(str(exc)), icon=":material/error:")
+    data, changes = source.data or {}, {}
+    serial, parallel = run_data(data, SERIAL), run_data(data, PARALLEL)
 ms, mp = metrics(serial), metrics(parallel)
 before = None
 if changes:

@@ -92,9 +92,9 @@ def parse_result(text: str) -> dict[str, Any]:
     if text.startswith("Error: Timeout ("):
         status, code = "timeout", None
         text = text.split("\n", 1)[1] if "\n" in text else ""
-    elif text == "Killed" or text.startswith("Killed\n"):
+    elif text == "Killed" or text.startswith(("Killed\n", "Killed (")):  # "Killed (output limit: …)" too
         status, code = "killed", KILLED_EXIT
-        text = text[len("Killed\n"):] if "\n" in text else ""
+        text = text.split("\n", 1)[1] if "\n" in text else ""
     else:
         m = _EXIT.match(text)
         if m:

@@ -243,7 +243,10 @@ def _agents(source: str, data: Any, commands: dict[str, Any]) -> dict[str, Agent
             raise _fail(source, _("{field}: a sub-agent's name must be 1 to {n} characters").format(
                 field=where, n=AGENT_NAME_CHARS))
         _expect(source, where, spec, (dict,), _("an object"))
-        own = command_table(source, f"{where}.commands", spec.get("commands", {}))
+        own_in = spec.get("commands", {})
+        for cmd, one in (own_in.items() if isinstance(own_in, dict) else ()):
+            _bound_command(source, f"{where}.commands[{ascii(cmd[:40])}]", one)
+        own = command_table(source, f"{where}.commands", own_in)
         turns_in = spec.get("turns")
         _expect(source, f"{where}.turns", turns_in, (list,), _("a list"))
         if not turns_in:

@@ -27,7 +27,7 @@ from .drain import DRAIN_POLICIES
 from .errors import InputError
 from .i18n import N_, _, ngettext
 from .notifications import NOTIFICATION_SHAPES
-from .scenario import SETTINGS
+from .scenario import SETTING_RANGES, SETTINGS
 
 COMMAND_FIELDS = ("duration_s", "exit_code", "output_bytes")
 SETTING_FIELDS = ("model_latency_s", "max_concurrent", "drain_policy", "notification_shape", "end_turn_waits")
@@ -95,9 +95,10 @@ def _check_setting(key: str, value: Any, source: str) -> Any:
     if key == "max_concurrent":
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(source, _("{field} must be a whole number of at least 1, or null for no limit").format(
-                field=where))
+        most = int(SETTING_RANGES["max_concurrent"][1])
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+            raise InputError(source, _("{field} must be a whole number from 1 to {high}, or null for no limit").format(
+                field=where, high=most))
         return value
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 3600:
         raise InputError(source, _("{field} must be a number of seconds between 0 and {high:g}").format(
@@ -237,7 +238,7 @@ def whatif_document(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, 
 def with_one_more_slot(data: dict[str, Any]) -> dict[str, Any] | None:
     """The scenario with its concurrency limit one higher, or None when it has no limit."""
     limit = (data.get("settings") or {}).get("max_concurrent")
-    if limit is None:
+    if limit is None or limit >= SETTING_RANGES["max_concurrent"][1]:
         return None
     changed = copy.deepcopy(data)
     changed.setdefault("settings", {})["max_concurrent"] = limit + 1

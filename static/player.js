@@ -113,7 +113,7 @@
       const result = await window.vegaEmbed(this.chart, spec, { renderer: window.__s08renderer || "svg", actions: false,
         tooltip: { theme: "light" } });
       this.view = result.view;
-      this.signals = this.pending || null;
+      this.signals = Object.keys(first).length ? first : null;  // what the chart shows; a later step is sent next
       this.observer = new ResizeObserver(() => this.resize());
       this.observer.observe(this.box);
     }
@@ -131,7 +131,7 @@
       // does not), and moves when they would leave it or it has grown far wider than they need
       const near = [steps[Math.max(0, step - 1)].t, steps[Math.min(steps.length - 1, step + 1)].t];
       const want = this.follow(step), k = this.kept;
-      if (k && k[0] !== 0 || k && k[1] !== d) {
+      if (k && (k[0] !== 0 || k[1] !== d)) {
         const margin = (k[1] - k[0]) * 0.05, wide = (k[1] - k[0]) > 3 * (want[1] - want[0]);
         if (near[0] >= k[0] + margin && near[1] <= k[1] - margin && !wide) return k;
       }

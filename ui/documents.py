@@ -27,9 +27,10 @@ class SharedDocument(dict):
     _text: str | None = None
 
     def text(self) -> str:
-        """The document as JSON (the same object every time)."""
+        """The document without its view, as JSON (the same object every time)."""
         if self._text is None:
-            self._text = json.dumps(self, ensure_ascii=False, separators=(",", ":"))
+            body = {k: v for k, v in self.items() if k != "view"}  # a viewed document adds its own
+            self._text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         return self._text
 
 

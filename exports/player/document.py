@@ -153,6 +153,8 @@ class _Builder:
             t["command"] = t["command"] or ev.get("command", "")
         elif kind == "finish":
             t["states"].append([seq, str(ev.get("status"))])
+            if ev.get("reason") == "output_limit" and not t["killed_by"]:
+                t["killed_by"] = _("it printed more than its output limit")
             t.update(result=_clip(str(ev.get("preview", ""))), exit_code=ev.get("exit_code"))
         elif kind == "enqueue":
             if t["parent_row"] == 0:  # a nested task's notification goes to its sub-agent's queue

@@ -23,7 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "output_bytes": 0, "priority": 0, "attempt": 1, "created_at": 0.0, "started_at": None, "finished_at": None,
     "delivered": False,
 }
-_EXTRA = ("pid", "pid_start", "reason")
+_EXTRA = ("pid", "pid_start", "reason", "kind", "name", "task")
+MAX_NESTING = 4  # sub-agents' own folders below a run's task folder (``agent-<task id>/``)
 
 
 def number(value: Any) -> float:
@@ -91,31 +92,48 @@ def kill_leftover(pid: Any, start: Any) -> bool:
     return True
 
 
+def task_dirs(state_dir: Path, depth: int = 0) -> list[Path]:
+    """``state_dir`` and the folders of its sub-agents' managers (``agent-<id>/``, never through a link)."""
+    found = [state_dir]
+    if depth < MAX_NESTING:
+        for sub in sorted(state_dir.glob("agent-*")):
+            if sub.is_dir() and not sub.is_symlink():
+                found += task_dirs(sub, depth + 1)
+    return found
+
+
 def recover_records(state_dir: Path) -> tuple[int, int]:
-    """Mark every live record of ``state_dir`` interrupted and kill its leftovers: (records marked, groups killed)."""
+    """Mark every live record of ``state_dir`` (its sub-agents' too) interrupted and kill its leftovers.
+
+    Returns (records marked, groups killed).
+    """
     marked = killed = 0
-    for rec in read_records(state_dir):
-        if rec["status"] not in LIVE:
-            continue
-        killed += kill_leftover(rec.get("pid"), rec.get("pid_start"))
-        interrupt(rec, state_dir / f"{rec['task_id']}.log")
-        write_record(state_dir, rec)
-        marked += 1
+    for folder in task_dirs(state_dir):
+        for rec in read_records(folder):
+            if rec["status"] not in LIVE:
+                continue
+            killed += kill_leftover(rec.get("pid"), rec.get("pid_start"))
+            interrupt(rec, folder / f"{rec['task_id']}.log")
+            write_record(folder, rec)
+            marked += 1
     return marked, killed
 
 
 def drop_logs(state_dir: Path) -> int:
-    """Remove the log files of ``state_dir`` (their records then name no file); returns how many went."""
+    """Remove the log files of ``state_dir`` and its sub-agents' folders (their records then name no file)."""
     removed = 0
-    for log in state_dir.glob("*.log"):
-        try:
-            log.unlink()
-            removed += 1
-        except OSError:
-            pass
-    if removed:
-        for rec in read_records(state_dir):
-            if rec.get("output_file"):
-                rec["output_file"] = None
-                write_record(state_dir, rec)
+    for folder in task_dirs(state_dir):
+        here = 0
+        for log in folder.glob("*.log"):
+            try:
+                log.unlink()
+                here += 1
+            except OSError:
+                pass
+        if here:
+            for rec in read_records(folder):
+                if rec.get("output_file"):
+                    rec["output_file"] = None
+                    write_record(folder, rec)
+        removed += here
     return removed

@@ -226,3 +226,11 @@ def test_the_two_notification_shapes_side_by_side_and_as_a_what_if_change():
     assert decode_changes(qp(at, "changes")) == {"settings": {"notification_shape": "task-notification"}}
     at.checkbox(key="wi_waits").uncheck().run()
     assert decode_changes(qp(at, "changes"))["settings"]["end_turn_waits"] is False
+
+
+def test_a_link_whose_change_is_out_of_the_scenarios_bounds_is_one_line():
+    link = encode_changes({"settings": {"max_concurrent": 5000}})
+    at = open_page(scenario="multi-agent", changes=link)
+    assert not at.exception
+    [error] = [plain(e.value) for e in at.error]
+    assert "settings.max_concurrent" in error and "1000" in error and "\n" not in error

@@ -141,6 +141,12 @@ def _scenario() -> dict[str, Any]:
     return copy.deepcopy(SEEDS["scenario"][0])
 
 
+def _multi_agent() -> dict[str, Any]:
+    from simulator.scenario import load_scenario
+
+    return copy.deepcopy(load_scenario("multi-agent").raw)
+
+
 def _trace() -> dict[str, Any]:
     return copy.deepcopy(SEEDS["trace"][0])
 
@@ -177,6 +183,9 @@ REFUSED: list[tuple[str, Callable[[], Any], str]] = [
         _trace(), lambda d: [e.update(t=10**400) for e in d["events"][-1:]]), SOURCE), ".t"),
     ("settings of 1e308", lambda: scenario_from_dict(_with(
         _scenario(), lambda d: d["settings"].update(timeout_s=1e308)), SOURCE), "settings.timeout_s"),
+    ("a sub-agent command's exit code of 10**12", lambda: scenario_from_dict(_with(
+        _multi_agent(), lambda d: d["agents"]["A"].update(commands={"true": {"exit_code": 10**12}})), SOURCE),
+     "agents['A'].commands['true'].exit_code"),
     ("a huge output_bytes", lambda: scenario_from_dict(_with(
         _scenario(), lambda d: next(iter(d["commands"].values())).update(output_bytes=10**18)), SOURCE),
      "output_bytes"),

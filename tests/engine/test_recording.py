@@ -206,6 +206,8 @@ def test_parse_result_undoes_result_text():
     assert r["output"] == "abc" and r["output_bytes"] == 90000
     assert parse_result("Error: Timeout (5s)\npartial")["status"] == "timeout"
     assert parse_result("Killed")["exit_code"] == KILLED_EXIT
+    flood = parse_result("Killed (output limit: it printed more than 1 MB)\nyyyy")  # a blocking bash past its cap
+    assert (flood["status"], flood["exit_code"], flood["output"]) == ("killed", KILLED_EXIT, "yyyy")
 
 
 # -- secrets and paths ----------------------------------------------------------------------------

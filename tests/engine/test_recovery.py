@@ -42,6 +42,25 @@ def test_a_run_whose_process_died_is_recovered(tmp_path):
     assert not recover(tmp_path / "state")
 
 
+def test_a_sub_agents_own_tasks_are_recovered_too(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    state = RunState(tmp_path / "state", "run3", work, owns_workdir=True)
+    _task(state.tasks_dir, "a1a1a1a1", "running", kind="agent", name="A", task="Implement the auth module")
+    nested = state.tasks_dir / "agent-a1a1a1a1"
+    nested.mkdir()
+    _task(nested, "b2b2b2b2", "running")
+    (nested / "b2b2b2b2.log").write_text("y" * 100)
+    os.close(state._lock)
+    state._lock = None
+    found = recover(tmp_path / "state")
+    assert (found.runs, found.tasks) == (1, 2)
+    agent = json.loads((state.tasks_dir / "a1a1a1a1.json").read_text())
+    assert agent["status"] == "interrupted" and (agent["kind"], agent["name"]) == ("agent", "A")
+    assert json.loads((nested / "b2b2b2b2.json").read_text())["status"] == "interrupted"
+    assert not list(nested.glob("*.log"))
+
+
 def test_a_leftover_process_group_is_killed_and_a_given_workdir_is_kept(tmp_path):
     work = tmp_path / "mine"
     work.mkdir()

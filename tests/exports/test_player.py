@@ -12,6 +12,7 @@ from exports.player.lanes import distinct_names, lane_rows, letter
 from simulator import load_scenario, run_scenario
 from simulator.i18n import use_language
 from simulator.scenario import scenario_paths
+from simulator.trace import Trace
 
 NAMES = sorted(n for n, p in scenario_paths().items() if p.parent.name == "scenarios")
 CASES = [(n, m) for n in NAMES for m in ("serial", "parallel")]
@@ -119,3 +120,18 @@ def test_the_words_follow_the_language():
         en = player_document({"parallel": trace})
     assert en["strings"]["next"] == "Next" and en["strings"]["cat"]["idle"] == "idle (free)"
     json.dumps(en)  # the whole document is plain JSON
+
+
+def test_a_task_says_who_or_what_killed_it():
+    trace = run_scenario(load_scenario("stop-runaway-task"), "parallel")
+    [task] = run_document(trace)["tasks"]
+    assert task["killed_by"] == "model"
+    data = trace.to_dict()
+    data["events"] = [ev for ev in data["events"] if ev["kind"] != "kill"]
+    for ev in data["events"]:
+        if ev["kind"] == "finish":
+            ev["reason"] = "output_limit"
+    for i, ev in enumerate(data["events"]):
+        ev["seq"] = i
+    [task] = run_document(Trace.from_dict(data, "flood"))["tasks"]
+    assert task["killed_by"] == "it printed more than its output limit"
