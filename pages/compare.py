@@ -18,7 +18,7 @@ from ui.runs import run_data
 from ui.setup import start_page
 from ui.text import file_stem, md_plain, md_safe
 from ui.url import adopt_url, parse_float, set_url
-from ui.whatif import whatif_panel
+from ui.whatif import whatif_panel, whatif_values
 from views import compare
 from views.mechanism import mechanism_graph
 from views.shapes import injected_texts, with_shape
@@ -26,7 +26,8 @@ from views.shapes import injected_texts, with_shape
 start_page()
 
 source = choose_source(allow_trace=False)
-data, changes = whatif_panel(source)
+data, changes = whatif_values(source)
+asked = changes
 try:
     serial, parallel = run_data(data, SERIAL), run_data(data, PARALLEL)
 except InputError as exc:  # a change the scenario's own bounds refuse: say so, show the scenario as written
@@ -56,6 +57,7 @@ with st.container(border=True):
 adopt_url("t", "t", parse_float, _("“{value}” is not a time in seconds; the cursor starts at the beginning."))
 set_url(mode=None, step=None, lesson=None)
 player(scenario_document(data, {"kind": "compare", "t": float(st.session_state.get("t") or 0.0)}), key="compare_player")
+whatif_panel(source, asked)  # after the player, which so reaches the browser first
 
 fold = open_fold(_("The parts of each harness, with this run's figures"), key="fold_mechanism")
 if fold is not None:

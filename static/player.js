@@ -86,12 +86,28 @@
     return lg;
   }
 
+  // ---------------------------------------------------------------- charts kept for the next run shown
+  // Every run's spec is the same but for its datasets and parameter values (exports/player/timeline.py):
+  // a chart already drawn takes another run's data in a few milliseconds, where a new one costs a compile
+  // and a first render. A page that mounts again (a What-if change, another scenario) keeps its charts here.
+  function specShape(spec) {
+    return JSON.stringify(Object.assign({}, spec, { datasets: null, width: null, height: null,
+      params: (spec.params || []).map((p) => p.name) }));
+  }
+  class ChartPool {
+    constructor(items) { this.items = (items || []).filter(Boolean); }
+    take(shape) { const i = this.items.findIndex((x) => x.shape === shape); return i < 0 ? null : this.items.splice(i, 1)[0]; }
+    drain() { for (const x of this.items) x.view.finalize(); this.items = []; }
+  }
+
   class Timeline {
     constructor(box, run, strings, colors, opts) {
       this.run = run; this.strings = strings; this.opts = opts || {};
       this.zoom = this.opts.zoom || (run.duration > 15 ? "follow" : "whole");
       this.box = box;
-      this.chart = el("div", { class: "s08p-chart", "data-testid": "s08-timeline" });
+      this.shape = specShape(run.timeline);
+      const kept = this.opts.pool ? this.opts.pool.take(this.shape) : null;
+      this.chart = kept ? kept.chart : el("div", { class: "s08p-chart", "data-testid": "s08-timeline" });
       this.overview = el("div", { class: "s08p-overview", title: strings.overview });
       this.win = el("div", { class: "win" }); this.now = el("div", { class: "now" });
       this.overview.append(this.win, this.now);
@@ -100,7 +116,7 @@
         zb("follow", strings.zoom_follow), zb("whole", strings.zoom_whole));
       box.append(this.chart);
       if (!this.opts.compact) box.append(this.overview, this.zoomBar, legend(run.mode, strings, colors));
-      this.ready = this.build();
+      this.ready = kept ? this.adopt(kept.view) : this.build();
       this.t = 0; this.hide = false;
     }
     async build() {
@@ -112,7 +128,22 @@
         params: (this.run.timeline.params || []).map((p) => (p.name in first ? Object.assign({}, p, { value: first[p.name] }) : p)) });
       const result = await window.vegaEmbed(this.chart, spec, { renderer: window.__s08renderer || "svg", actions: false,
         tooltip: { theme: "light" } });
-      this.view = result.view;
+      if (this.gone) { result.view.finalize(); return; }
+      this.started(result.view, first);
+    }
+    async adopt(view) {  // a kept chart: this run's data and parameters into it, one render
+      await null;
+      if (this.gone) { view.finalize(); return; }
+      this.lastW = Math.max(260, this.box.clientWidth - 20);
+      const spec = this.run.timeline, first = this.pending || {};
+      for (const [name, values] of Object.entries(spec.datasets || {})) view.data(name, values);
+      for (const p of spec.params || []) view.signal(p.name, p.name in first ? first[p.name] : p.value);
+      view.width(this.lastW).height(spec.height);
+      this.started(view, first);
+      await view.runAsync();
+    }
+    started(view, first) {
+      this.view = view;
       this.signals = Object.keys(first).length ? first : null;  // what the chart shows; a later step is sent next
       this.observer = new ResizeObserver(() => this.resize());
       this.observer.observe(this.box);
@@ -170,7 +201,12 @@
       this.signals = Object.assign({}, this.signals, { x0: a, x1: b });
       this.view.runAsync();
     }
-    destroy() { if (this.observer) this.observer.disconnect(); if (this.view) this.view.finalize(); }
+    release() {  // the chart, for the next run this page shows (null while it is still being drawn)
+      this.gone = true;
+      if (this.observer) this.observer.disconnect();
+      return this.view ? { shape: this.shape, view: this.view, chart: this.chart } : null;
+    }
+    destroy() { new ChartPool([this.release()]).drain(); }
   }
 
   // ---------------------------------------------------------------- state of a run at one step
@@ -186,14 +222,14 @@
 
   // ---------------------------------------------------------------- one run, every panel
   class RunView {
-    constructor(root, doc, run, player) {
+    constructor(root, doc, run, player, pool) {
       this.doc = doc; this.run = run; this.player = player; this.s = doc.strings;
       this.colors = doc.colors;
       this.root = root;
       const serial = run.mode === "serial";
       this.say = el("div", { class: "s08p-say", "data-testid": "s08-say", "aria-live": "polite" });
       const tl = el("div", { class: "card" });
-      this.timeline = new Timeline(tl, run, this.s, this.colors);
+      this.timeline = new Timeline(tl, run, this.s, this.colors, { pool });
       this.scene = el("div", { class: "s08p-scene", "data-testid": "s08-scene" });
       this.buildScene(serial);
       const main = el("div", { class: "s08p-main" }, tl, this.scene);
@@ -491,7 +527,7 @@
       this.animate(step);
       return drawn;
     }
-    destroy() { this.timeline.destroy(); }
+    release() { return [this.timeline.release()]; }
   }
 
   // ---------------------------------------------------------------- the controls and one player
@@ -518,7 +554,7 @@
     build() {
       const s = this.s;
       clear(this.wrap);
-      if (this.runView) this.runView.destroy();
+      const pool = this.runView ? new ChartPool(this.runView.release()) : this.opts.pool || new ChartPool();
       const bar = el("div", { class: "s08p-bar", "data-testid": "s08-controls" });
       const b = (key, label, fn, title, primary) => {
         const btn = el("button", { "data-key": key, class: primary ? "primary" : null, title, text: label, on: { click: fn } });
@@ -556,7 +592,8 @@
       this.wrap.append(bar, this.slider, this.frozen);
       const body = el("div");
       this.wrap.append(body);
-      this.runView = new RunView(body, this.doc, this.run, this);
+      this.runView = new RunView(body, this.doc, this.run, this, pool);
+      if (pool !== this.opts.pool) pool.drain();
     }
     setMode(mode) {
       if (mode === this.mode || !this.doc.runs[mode]) return;
@@ -620,7 +657,13 @@
       };
       document.addEventListener("keydown", this.onKey, true);
     }
-    destroy() { this.stop(); if (this.onKey) document.removeEventListener("keydown", this.onKey, true); this.ro.disconnect(); if (this.runView) this.runView.destroy(); }
+    release() {  // stop, and hand over the charts (see ChartPool)
+      this.stop();
+      if (this.onKey) document.removeEventListener("keydown", this.onKey, true);
+      this.ro.disconnect();
+      return this.runView ? this.runView.release() : [];
+    }
+    destroy() { new ChartPool(this.release()).drain(); }
   }
 
   // ---------------------------------------------------------------- two runs on one time axis
@@ -653,7 +696,7 @@
         this.wrap.append(box);
         const stepAt = (t) => { let k = 0; run.steps.forEach((st, i) => { if (st.t <= t + 1e-9) k = i; }); return k; };
         this.timelines[m] = { tl: new Timeline(tl, Object.assign({}, run, { duration: this.end }), this.s, doc.colors,
-          { zoom: "whole", compact: true, timeOf: () => this.t }), run, stepAt };
+          { zoom: "whole", compact: true, timeOf: () => this.t, pool: this.opts.pool }), run, stepAt };
       }
       const t0 = this.opts.t !== undefined ? this.opts.t : (doc.view && doc.view.t) || 0;
       this.wrap.append(legend(doc.runs.parallel ? "parallel" : runs[0], this.s, doc.colors));
@@ -672,7 +715,8 @@
       }
       if (this.opts.onTime) this.opts.onTime(this.t);
     }
-    destroy() { for (const x of Object.values(this.timelines)) x.tl.destroy(); }
+    release() { return Object.values(this.timelines).map((x) => x.tl.release()); }
+    destroy() { new ChartPool(this.release()).drain(); }
   }
 
   // ---------------------------------------------------------------- lessons: question first, then the reveal
@@ -703,11 +747,14 @@
       this.wrap.scrollIntoView({ block: "start" });
     }
     show() {
-      for (const p of this.players || []) p.destroy();
+      const pool = this.players ? new ChartPool(this.players.flatMap((p) => p.release())) : this.opts.pool || new ChartPool();
       this.players = [];
       const c = this.chapter(), s = this.s;
       clear(this.wrap).append(this.nav(), el("h2", { text: c.title }), markdown(c.body));
+      this.pool = pool;
       for (const q of c.questions) this.wrap.append(this.question(c, q));
+      this.pool = null;
+      if (pool !== this.opts.pool) pool.drain();
       if (c.lab) this.wrap.append(this.lab(c.lab));
       this.takeaway = el("div", { class: "s08p-take", style: { display: this.allAnswered(c) ? "" : "none" } },
         el("strong", { text: s.takeaway + " " }), c.takeaway);
@@ -736,7 +783,7 @@
       const host = el("div");
       const docRun = { strings: this.doc.strings, colors: this.doc.colors, runs: { [q.run]: this.doc.runs[q.run] },
         view: { kind: "lesson", mode: q.run, step: q.ask, limit: q.ask, hide: true, keys: false, compact: true } };
-      const player = new Player(host, docRun, {});
+      const player = new Player(host, docRun, { pool: this.pool });
       this.players.push(player);
       const answer = (opt, btn) => {
         this.answers[key] = opt.value;
@@ -781,7 +828,8 @@
       };
       document.addEventListener("keydown", this.onKey, true);
     }
-    destroy() { for (const p of this.players || []) p.destroy(); document.removeEventListener("keydown", this.onKey, true); }
+    release() { document.removeEventListener("keydown", this.onKey, true); return (this.players || []).flatMap((p) => p.release()); }
+    destroy() { new ChartPool(this.release()).drain(); }
   }
 
   // ---------------------------------------------------------------- the lock lab: you choose the interleaving
@@ -826,11 +874,13 @@
 
   // ---------------------------------------------------------------- entry point
   function mount(element, doc, opts) {
-    if (element.__s08) { element.__s08.destroy(); }
+    const pool = new ChartPool(element.__s08 ? element.__s08.release() : []);
     clear(element);
     const kind = (doc.view && doc.view.kind) || "viewer";
-    const ctl = kind === "compare" ? new Compare(element, doc, opts) : kind === "course" ? new Lesson(element, doc, opts)
-      : new Player(element, doc, opts);
+    const o = Object.assign({}, opts, { pool });
+    const ctl = kind === "compare" ? new Compare(element, doc, o) : kind === "course" ? new Lesson(element, doc, o)
+      : new Player(element, doc, o);
+    pool.drain();  // the charts the new page did not take
     element.__s08 = ctl;
     return ctl;
   }

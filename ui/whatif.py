@@ -78,10 +78,12 @@ def _wi_reset(data: dict[str, Any]) -> None:
     _wi_forget_widgets()
 
 
-def whatif_panel(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The sidebar's What-if controls; returns (changed scenario data, change set).
+def whatif_values(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The What-if state of ``source``: (changed scenario data, change set).
 
-    The change set is kept in ``?changes=`` (base64url JSON), so a link brings it back.
+    The controls' callbacks have stored their values before the script runs, so the
+    runs can be made (and the player sent) before the controls are drawn. The change
+    set is kept in ``?changes=`` (base64url JSON), so a link brings it back.
     """
     data = source.data or {}
     state = _wi_state()
@@ -97,6 +99,15 @@ def whatif_panel(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
             _wi_forget_widgets()
         except InputError as exc:
             st.error(md_plain(_("{error} (the link's changes were ignored)").format(error=exc)), icon=":material/error:")
+    changes = diff(data, state["values"])
+    set_url(changes=encode_changes(changes) or None)
+    return apply_changes(data, changes), changes
+
+
+def whatif_panel(source: Source, changes: dict[str, Any]) -> None:
+    """The sidebar's What-if controls for ``source`` (after ``whatif_values``) and the change set's summary."""
+    data = source.data or {}
+    state = _wi_state()
     values = state["values"]
     commands = state["commands"]
 
@@ -133,8 +144,6 @@ def whatif_panel(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
     box.radio(_("Drain the queue…"), list(DRAIN_POLICY_WORDS), key="wi_policy", format_func=lambda k: _(DRAIN_POLICY_WORDS[k]),
               on_change=_wi_store, args=("wi_policy",))
     _shape_controls(box, settings)
-    changes = diff(data, values)
-    set_url(changes=encode_changes(changes) or None)
     if changes:
         box.markdown("**" + _("Changed:") + "**\n" + "\n".join(f"- {md_safe(line)}" for line in describe(data, changes)))
         box.button(_("Reset all changes"), icon=":material/restart_alt:", on_click=_wi_reset, args=(data,),
@@ -146,4 +155,3 @@ def whatif_panel(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
                         file_name=f"{doc.get('name', 'scenario')}.json", mime="application/json",
                         icon=":material/download:", key="wi_download",
                         help=_("Open it again with the file picker above, on this page or the viewer."))
-    return apply_changes(data, changes), changes

@@ -16,6 +16,10 @@ def live_chart(trace: Trace, now: float | None) -> dict[str, Any]:
     end = max(trace.duration, now or 0.0, 0.001)
     values = {"cursor": now if now is not None else end, "hide": False, "x0": 0.0, "x1": end}
     for param in spec["params"]:
-        param["value"] = values[param["name"]]
+        param["value"] = values.get(param["name"], param["value"])
+    datasets = spec.pop("datasets")  # Streamlit would turn named datasets into tables: each layer gets its values
+    for layer in spec["layer"]:
+        if "name" in layer["data"]:
+            layer["data"] = {"values": datasets[layer["data"]["name"]]}
     spec.pop("width", None)
     return spec

@@ -7,11 +7,15 @@ it (faded, or hidden when a lesson asks about what comes next). The lanes are th
 main thread, one per background task, and a last one for the queue's depth. A
 sub-agent's own model calls and tools are drawn inside its task's bar, and each
 progress report is a tick on its task's lane.
+
+Everything that differs from one run to another is a parameter (the lanes' names and
+count) or a named dataset, and the rest of the spec is the same for every run in one
+language: the browser keeps a chart it has drawn and only swaps its data in when the
+page shows another run (a What-if change, another scenario).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from exports.palette import (
@@ -91,9 +95,9 @@ def _queue_depth(trace: Trace, end: float) -> list[dict[str, Any]]:
     return out
 
 
-def _layer(values: list[dict[str, Any]], mark: dict[str, Any], encoding: dict[str, Any],
+def _layer(dataset: str, mark: dict[str, Any], encoding: dict[str, Any],
            transform: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    layer: dict[str, Any] = {"data": {"values": values}, "mark": mark, "encoding": encoding}
+    layer: dict[str, Any] = {"data": {"name": dataset}, "mark": mark, "encoding": encoding}
     if transform:
         layer["transform"] = transform
     return layer
@@ -118,10 +122,11 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
     last_row = queue_row - 1 if serial else queue_row
     cats = list(CATEGORY_COLORS)
     x_scale = {"domain": [{"expr": "x0"}, {"expr": "x1"}], "clamp": True, "nice": False, "zero": False}
-    y_scale = {"domain": [last_row + 0.5, TOP], "nice": False, "zero": False}
-    y_axis = {"values": list(range(last_row + 1)), "labelExpr": f"{json.dumps(names, ensure_ascii=False)}[datum.value]", "title": None,
+    y_scale = {"domain": [{"expr": "rows - 0.5"}, TOP], "nice": False, "zero": False}
+    y_axis = {"values": {"expr": "sequence(0, rows)"}, "labelExpr": "lanes[datum.value]", "title": None,
               "grid": False, "ticks": False, "domain": False, "labelFontSize": 13, "labelLimit": 190,
-              "labelPadding": 8, "minExtent": 200, "maxExtent": 200}  # the same width on every chart: axes line up
+              "labelPadding": 8, "minExtent": 200, "maxExtent": 200,  # the same width on every chart: axes line up
+              "tickCount": {"expr": "rows"}, "labelOverlap": False}  # a name on every lane, however many
     x_axis = {"title": _("time (s)"), "grid": True, "gridOpacity": 0.35, "labelFontSize": 12, "titleFontSize": 12,
               "tickCount": 8}
 
@@ -139,17 +144,17 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                {"field": "secs", "title": _("lasts (s)"), "format": ".1f", "type": "quantitative"}]
     half = "(datum.row == 0 ? 0.36 : (datum.inner ? 0.16 : 0.3))"  # a sub-agent's own calls: inside its task's bar
     band = [{"calculate": f"datum.row - {half}", "as": "b0"}, {"calculate": f"datum.row + {half}", "as": "b1"}]
-    past = _layer(bars, {"type": "rect", "cornerRadius": 2},
+    past = _layer("bars", {"type": "rect", "cornerRadius": 2},
                   {"x": x("start"), "x2": {"field": "pend"}, "y": y("b0", axis=True), "y2": {"field": "b1"},
                    "color": color, "tooltip": tooltip},
                   [{"filter": "datum.start < cursor"}, {"calculate": "min(datum.end, cursor)", "as": "pend"},
                    {"calculate": "datum.end <= cursor ? datum.final : datum.during", "as": "cat"}, *band])
-    future = _layer(bars, {"type": "rect", "cornerRadius": 2, "opacity": {"expr": "hide ? 0 : 0.22"}},
+    future = _layer("bars", {"type": "rect", "cornerRadius": 2, "opacity": {"expr": "hide ? 0 : 0.22"}},
                     {"x": x("pstart"), "x2": {"field": "end"}, "y": y("b0"), "y2": {"field": "b1"},
                      "color": color, "tooltip": tooltip},
                     [{"filter": "datum.end > cursor"}, {"calculate": "max(datum.start, cursor)", "as": "pstart"},
                      {"calculate": "datum.final", "as": "cat"}, *band])
-    labels = _layer([b for b in bars if b["text"]],
+    labels = _layer("bars",
                     {"type": "text", "baseline": "middle", "align": "left", "dx": 5, "fontSize": 12, "clip": True,
                      "limit": {"expr": "max(0, scale('x', min(datum.end, x1)) - scale('x', max(datum.start, x0)) - 10)"}},
                     {"x": x("lstart"), "y": y("row"), "text": {"field": "label"},
@@ -160,12 +165,13 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                                    "(datum.during == 'running' ? '" + words["running"].replace("'", "\\'") +
                                    "' : datum.text)", "as": "label"},
                      {"calculate": "max(datum.start, x0)", "as": "lstart"}])
-    queue = _layer(depth, {"type": "rect", "color": QUEUE_COLOR},
+    labels["transform"].insert(0, {"filter": "datum.text"})
+    queue = _layer("depth", {"type": "rect", "color": QUEUE_COLOR},
                    {"x": x("start"), "x2": {"field": "end"}, "y": y("y0"), "y2": {"field": "y1"},
                     "opacity": {"condition": {"test": "datum.start < cursor", "value": 0.85},
                                 "value": {"expr": "hide ? 0 : 0.2"}},
                     "tooltip": [{"field": "depth", "title": _("notifications waiting"), "type": "quantitative"}]})
-    link = _layer(links, {"type": "rule", "strokeWidth": 1.6},
+    link = _layer("links", {"type": "rule", "strokeWidth": 1.6},
                   {"x": x("x0"), "x2": {"field": "x1"}, "y": y("y0"), "y2": {"field": "y1"},
                    "color": {"field": "kind", "type": "nominal", "legend": None,
                              "scale": {"domain": ["spawn", "deliver"], "range": ["#64748b", "#15803d"]}},
@@ -173,13 +179,13 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                                   "scale": {"domain": ["spawn", "deliver"], "range": [[4, 3], [1, 0]]}},
                    "opacity": {"condition": {"test": "datum.x1 <= cursor", "value": 0.9},
                                "value": {"expr": "hide ? 0 : 0.18"}}})
-    marks = _layer(drains, {"type": "point", "shape": "diamond", "filled": True, "color": DRAIN_COLOR},
+    marks = _layer("drains", {"type": "point", "shape": "diamond", "filled": True, "color": DRAIN_COLOR},
                    {"x": x("t"), "y": y("y"), "size": {"condition": {"test": "datum.n > 0", "value": 160}, "value": 50},
                     "opacity": {"condition": {"test": "datum.t <= cursor", "value": 1},
                                 "value": {"expr": "hide ? 0 : 0.25"}},
                     "tooltip": [{"field": "t", "title": _("drain at (s)"), "format": ".1f", "type": "quantitative"},
                                 {"field": "n", "title": _("results delivered"), "type": "quantitative"}]})
-    progress = _layer(_progress_marks(trace, row_of), {"type": "rule", "strokeWidth": 2, "color": PROGRESS_COLOR},
+    progress = _layer("progress", {"type": "rule", "strokeWidth": 2, "color": PROGRESS_COLOR},
                       {"x": x("t"), "y": y("y0"), "y2": {"field": "y1"},
                        "opacity": {"condition": {"test": "datum.t <= cursor", "value": 1},
                                    "value": {"expr": "hide ? 0 : 0.25"}},
@@ -189,7 +195,7 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
     cursor = {"data": {"values": [{}]}, "mark": {"type": "rule", "color": CURSOR_COLOR, "strokeWidth": 2},
               "encoding": {"x": {"datum": {"expr": "cursor"}, "type": "quantitative", "scale": x_scale},
                            "y": {"datum": TOP, "type": "quantitative", "scale": y_scale},
-                           "y2": {"datum": last_row + 0.5}}}
+                           "y2": {"datum": {"expr": "rows - 0.5"}}}}
     cursor_text = {"data": {"values": [{}]},
                    "mark": {"type": "text", "align": {"expr": "cursor > (x0 + x1) * 0.5 ? 'right' : 'left'"},
                             "dx": {"expr": "cursor > (x0 + x1) * 0.5 ? -6 : 6"}, "baseline": "top", "fontSize": 13,
@@ -200,7 +206,10 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
         "params": [{"name": "cursor", "value": 0}, {"name": "hide", "value": False},
-                   {"name": "x0", "value": 0}, {"name": "x1", "value": end}],
+                   {"name": "x0", "value": 0}, {"name": "x1", "value": end},
+                   {"name": "lanes", "value": names}, {"name": "rows", "value": last_row + 1}],
+        "datasets": {"bars": bars, "depth": depth, "links": links, "drains": drains,
+                     "progress": _progress_marks(trace, row_of)},
         "width": 640, "height": (last_row + 1) * ROW_PX + 44, "autosize": {"type": "fit-x", "contains": "padding"},
         "config": {"view": {"stroke": None}, "font": "sans-serif"},
         "layer": [past, future, queue, link, labels, progress, marks, cursor, cursor_text],

@@ -55,6 +55,8 @@ def test_what_if_a_shorter_test_run_changes_both_timelines(browser_page, app_url
     settle(page)
     player_ready(page)
     before = totals(page)
+    page.evaluate("""() => document.querySelectorAll("[data-testid='s08-timeline']").forEach((c, i) => {
+        c.dataset.seen = String(i); })""")
     duration = page.locator(".st-key-wi_dur input")
     duration.fill("20")
     duration.press("Enter")
@@ -63,6 +65,11 @@ def test_what_if_a_shorter_test_run_changes_both_timelines(browser_page, app_url
     player_ready(page)
     after = totals(page)
     assert after["serial"] != before["serial"] and after["parallel"] != before["parallel"]
+    # the charts already drawn took the new runs' data (no new chart to compile): the tests' bar now ends at 20.6 s
+    serial = page.locator("[data-testid='s08-run-serial'] [data-testid='s08-timeline']")
+    assert serial.get_attribute("data-seen") == "0"
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        "[data-testid='s08-run-serial'] svg path[aria-label*='pytest']")].some((p) => p.getAttribute('aria-label').includes('to (s): 20.6'))""")
     changes = decode_changes(parse_qs(urlsplit(page.url).query)["changes"][0])
     assert changes == {"commands": {"pytest tests/ -v": {"duration_s": 20.0}}}
     page.get_by_text(re.compile(r"before → after")).first.wait_for()

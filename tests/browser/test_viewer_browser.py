@@ -8,6 +8,7 @@ import re
 import pytest
 from browser import player_ready, screenshot, settle, where
 
+from exports.player.lanes import lane_rows
 from simulator import load_scenario, run_scenario
 
 pytestmark = pytest.mark.browser
@@ -118,3 +119,28 @@ def test_text_from_a_run_is_shown_as_text(browser_page, app_url, tmp_path):
     part = page.locator(".s08p-part").first
     assert "<img src=x" in part.inner_text()
     assert page.evaluate("window.__pwned") is None
+
+
+LANE_LABELS = "() => [...document.querySelectorAll(\"[data-testid='s08-timeline'] svg .role-axis-label text\")].map((t) => t.textContent)"
+
+
+def test_another_scenario_from_the_list_is_drawn_in_the_chart_already_there(browser_page, app_url):
+    """Picking another run keeps the timeline's chart (no new one to compile) and draws all of the new run in it."""
+    fan = run_scenario(load_scenario("fan-out-20"), "parallel")
+    page = browser_page
+    page.goto(f"{app_url}/viewer?scenario=tests-and-docs&mode=parallel&lang=en")
+    settle(page)
+    player_ready(page)
+    page.evaluate("() => { document.querySelector(\"[data-testid='s08-timeline']\").dataset.seen = 'yes'; }")
+    box = page.locator(".st-key-scenario [role='combobox']")
+    box.click()
+    box.fill(fan.meta["title"])
+    page.get_by_role("option", name=fan.meta["title"], exact=True).click()
+    page.get_by_role("heading", name=fan.meta["title"]).wait_for()
+    page.wait_for_function("() => document.querySelector(\"[data-testid='s08-where']\").textContent.includes('of 213')")
+    page.wait_for_function(f"() => ({LANE_LABELS})().includes('T: --shard=20/20')")
+    chart = page.locator("[data-testid='s08-timeline']")
+    assert chart.count() == 1 and chart.get_attribute("data-seen") == "yes"
+    labels = page.evaluate(LANE_LABELS)
+    assert all(row["name"] in labels for row in lane_rows(fan))  # every one of the 20 lanes has its name
+    assert "queue depth" in labels

@@ -111,7 +111,26 @@ def test_the_timeline_spec_is_valid_vega_lite(docs, name, mode):
 
     spec = dict(docs[(name, mode)][1]["timeline"])
     alt.LayerChart.from_dict(spec, validate=True)
-    assert {p["name"] for p in spec["params"]} == {"cursor", "hide", "x0", "x1"}
+    assert {p["name"] for p in spec["params"]} == {"cursor", "hide", "x0", "x1", "lanes", "rows"}
+
+
+def _shape(spec: dict) -> str:
+    """A spec without what differs from run to run (as the player's ``specShape`` sees it)."""
+    rest = {k: v for k, v in spec.items() if k not in ("datasets", "width", "height", "params")}
+    return json.dumps([rest, [p["name"] for p in spec["params"]]], sort_keys=True)
+
+
+def test_every_run_has_the_same_chart_but_its_data(docs):
+    """The browser keeps a chart it has drawn and swaps another run's data into it: only data and parameters differ."""
+    shapes = {_shape(doc["timeline"]) for _, doc in docs.values()}
+    assert len(shapes) == 1
+    fan = docs[("fan-out-20", "parallel")][1]["timeline"]
+    lanes = next(p["value"] for p in fan["params"] if p["name"] == "lanes")
+    rows = next(p["value"] for p in fan["params"] if p["name"] == "rows")
+    assert rows == len(lanes) == 22 and lanes[0] == "main thread" and lanes[-1] == "queue depth"
+    assert set(fan["datasets"]) == {"bars", "depth", "links", "drains", "progress"}
+    layers = [layer["data"] for layer in fan["layer"]]
+    assert all("values" not in d for d in layers if "name" in d)  # no run's data inside the layers
 
 
 def test_the_words_follow_the_language():

@@ -39,7 +39,7 @@ def test_progress_events_are_on_their_task_lane_and_in_the_timeline(runs):
     assert {p["row"] for p in doc["progress"]} == {row} and doc["tasks"][0]["progress"] == list(range(len(events)))
     assert any(p["more"] for p in doc["progress"])  # the rate limit counted lines it did not show
     ticks = next(layer for layer in doc["timeline"]["layer"] if layer["mark"].get("color") == "#0369a1")
-    assert [v["t"] for v in ticks["data"]["values"]] == [ev["t"] for ev in events]
+    assert [v["t"] for v in doc["timeline"]["datasets"][ticks["data"]["name"]]] == [ev["t"] for ev in events]
     drained = [d for d in doc["drains"] if d["progress"]]
     assert drained and all(not set(d["progress"]) & set(d["after"]) for d in drained)
 
