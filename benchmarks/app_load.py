@@ -3,7 +3,7 @@
     python -m benchmarks.app_load                  # 20 sessions x 15 steps
     python -m benchmarks.app_load --sessions 5 --steps 5 --no-docs
 
-Starts ``streamlit run streamlit_app.py`` on a free port and opens every session as
+Starts ``streamlit run server.py`` on a free port and opens every session as
 its own page (own browser context, so its own Streamlit session) in one headless
 Chromium. Each session opens the viewer on a bundled scenario, then clicks **Next**
 again and again; one step's time runs from the click until the page shows the new

@@ -12,7 +12,8 @@ over at its end.
 
 **In the app** (``streamlit run`` started fresh on a free port):
 - *first page*: a new browser context opens ``/`` on the fresh server until the player
-  shows its timeline;
+  shows its timeline (the server is started as the README starts it, ``streamlit run
+  server.py``, which warms up before it serves; how long that start took is printed too);
 - *step*: the same in-page timing as in the file, on the viewer page;
 - *lesson change*: the Lessons page's **Next lesson** button until the new lesson's
   players have drawn;
@@ -191,7 +192,9 @@ def bench_app(pw: Any, repeat: int) -> dict[str, Any]:
     """First page, step, lesson change, scenario switch and What-if change against a fresh server."""
     from simulator.scenario import load_scenario
 
+    started = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+") as log, streamlit_server(log) as (base, _proc):
+        ready = (time.perf_counter() - started) * 1000
         first = _first_page(pw, base)
         browser = _launch(pw)
         try:
@@ -214,7 +217,7 @@ def bench_app(pw: Any, repeat: int) -> dict[str, Any]:
             lesson = _timed(_lesson_change(page), repeat)
         finally:
             browser.close()
-    return {"first_page": first, "steps": _summary(steps), "scenario": _summary(scenario),
+    return {"ready": ready, "first_page": first, "steps": _summary(steps), "scenario": _summary(scenario),
             "whatif": _summary(whatif), "lesson": _summary(lesson)}
 
 
@@ -239,6 +242,9 @@ def render(file: dict[str, Any], app: dict[str, Any] | None) -> tuple[str, bool]
              md_table(["Measure", "n", "median", "p95", "target", "met"], rows), "",
              f"The multi-agent session's file is {file['bytes'] / 2**20:.2f} MB; while it was open "
              f"{file['requests_blocked']} network requests were attempted (all blocked)."]
+    if app is not None:
+        lines.append(f"The fresh server answered its health check {app['ready'] / 1000:.1f} s after it was started "
+                     "(it imports the pages' modules and makes the first screen before it serves).")
     return "\n".join(lines), ok
 
 

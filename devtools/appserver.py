@@ -1,4 +1,4 @@
-"""Start the app for tests and benchmarks: ``streamlit run streamlit_app.py`` on a free loopback port."""
+"""Start the app for tests and benchmarks as the README does (``streamlit run server.py``) on a free loopback port."""
 
 from __future__ import annotations
 
@@ -24,14 +24,14 @@ def _free_port() -> int:
 @contextmanager
 def streamlit_server(log: IO[str], *, env: dict[str, str] | None = None, start_timeout_s: float = 90.0,
                      port: int | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``streamlit run streamlit_app.py`` on ``port`` (default: a free loopback port); yields (base URL, process).
+    """``streamlit run server.py`` on ``port`` (default: a free loopback port); yields (base URL, process).
 
     Its output goes to ``log`` (a file: a pipe nobody reads would fill up and stall
     the server). Raises ``RuntimeError`` if it does not come up.
     """
     port = port or _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)

@@ -3,7 +3,7 @@
 Reads every module's imports with ``ast`` (nothing is imported or run). The layers,
 top to bottom (CONTRIBUTING.md draws the same picture):
 
-    app (streamlit_app.py, pages/, ui/)      cli (cli/, simulator/__main__.py)
+    app (streamlit_app.py, server.py, pages/, ui/)  cli (cli/, simulator/__main__.py)
                          \\                     /
                           lessons/  (the course)
                                |
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ("simulator", "exports", "views", "lessons", "ui", "cli", "pages", "streamlit_app")
+PRODUCT = ("simulator", "exports", "views", "lessons", "ui", "cli", "pages", "streamlit_app", "server")
 OUTSIDE = ("devtools", "benchmarks", "scripts", "tests")
 RANK = {"engine": 1, "exports": 2, "views": 3, "lessons": 4, "app": 5, "cli": 5}
 #: Engine modules that run something (a loop, a clock, processes): views only read traces.
@@ -59,7 +59,7 @@ def layer(module: str) -> str | None:
     top = module.split(".")[0]
     if module == "simulator.__main__" or top == "cli":
         return "cli"
-    if top in ("ui", "pages", "streamlit_app"):
+    if top in ("ui", "pages", "streamlit_app", "server"):
         return "app"
     return {"simulator": "engine", "exports": "exports", "views": "views", "lessons": "lessons"}.get(top)
 

@@ -14,7 +14,7 @@ def _commands() -> list[str]:
 
 def test_the_first_command_sets_up_and_runs_the_app():
     app, _tests = _commands()
-    assert "pip install -e ." in app and app.rstrip().endswith("streamlit run streamlit_app.py")
+    assert "pip install -e ." in app and app.rstrip().endswith("streamlit run server.py")
     assert "ANTHROPIC_API_KEY" not in app and "S08_LIVE" not in app
 
 

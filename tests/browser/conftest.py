@@ -28,7 +28,7 @@ def require_browser() -> None:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """``streamlit run streamlit_app.py`` on a free port for the whole session."""
+    """``streamlit run server.py`` (the README's way: the app, warmed) on a free port for the whole session."""
     require_browser()
     with tempfile.TemporaryFile(mode="w+") as log:
         try:

@@ -1,0 +1,31 @@
+"""The app's server: ``streamlit run server.py`` serves ``streamlit_app.py``, ready for its first reader.
+
+``streamlit run`` sees the ``st.App`` below and serves the same app as
+``streamlit run streamlit_app.py``; before it takes a request it imports the pages'
+modules and makes the first screen (``ui.warm``), so the first reader of a freshly
+started server does not wait for them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import streamlit as st
+
+
+@asynccontextmanager
+async def warmed(_app: Any) -> AsyncIterator[None]:
+    """Start-up: warm the server (a failure only costs the first reader the time it would have saved)."""
+    from ui.warm import warm_up
+
+    try:
+        warm_up()
+    except Exception as exc:  # noqa: BLE001 - the app itself still works; say why it is not warm
+        print(f"server.py: the warm-up failed ({type(exc).__name__}: {exc}); pages make what they need", file=sys.stderr)
+    yield
+
+
+app = st.App("streamlit_app.py", lifespan=warmed)
