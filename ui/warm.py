@@ -2,40 +2,51 @@
 
 A fresh server's first script run would otherwise import them (pandas among them, about
 half a second) and run the start page's scenario while its reader waits. ``server.py``
-calls ``warm_up`` at start-up, before the server takes a request.
+imports this module and calls ``warm_up`` at start-up, before the server takes a request.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import time
 
-#: The packages the pages import from (``simulator`` comes with them).
-PACKAGES = ("ui", "views", "lessons", "exports")
+# The pages' modules: what a page's first run would import (tests/app/test_warm.py keeps the list whole).
+import exports  # noqa: F401
+import lessons  # noqa: F401
+import ui.course  # noqa: F401
+import ui.course_page  # noqa: F401
+import ui.embed  # noqa: F401
+import ui.exports  # noqa: F401
+import ui.folds  # noqa: F401
+import ui.lang  # noqa: F401
+import ui.live_actions  # noqa: F401
+import ui.live_view  # noqa: F401
+import ui.menu  # noqa: F401
+import ui.pickers  # noqa: F401
+import ui.player  # noqa: F401
+import ui.setup  # noqa: F401
+import ui.text  # noqa: F401
+import ui.uploads  # noqa: F401
+import ui.url  # noqa: F401
+import ui.whatif  # noqa: F401
+import views.compare  # noqa: F401
+import views.legend  # noqa: F401
+import views.live  # noqa: F401
+import views.live_tables  # noqa: F401
+import views.mechanism  # noqa: F401
+import views.overview  # noqa: F401
+import views.shapes  # noqa: F401
+from simulator.i18n import LANGS, use_language
+from simulator.inputs import bundled
+
+from .documents import scenario_document
+from .runs import run_data
+
 #: The start page's scenario: its runs and player document are made in every language.
 FIRST_SCENARIO = "tests-and-docs"
 
 
-def import_pages_modules() -> int:
-    """Import every module of ``PACKAGES``; returns how many."""
-    count = 0
-    for name in PACKAGES:
-        package = importlib.import_module(name)
-        count += 1
-        for info in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
-            importlib.import_module(info.name)
-            count += 1
-    return count
-
-
 def make_first_screen() -> None:
     """The start page's two runs and its player document, in each of the app's languages (into the app's caches)."""
-    from simulator.i18n import LANGS, use_language
-    from simulator.inputs import bundled
-    from ui.documents import scenario_document
-    from ui.runs import run_data
-
     data = bundled(FIRST_SCENARIO).scenario.to_dict()
     for mode in ("serial", "parallel"):
         run_data(data, mode)
@@ -45,8 +56,7 @@ def make_first_screen() -> None:
 
 
 def warm_up() -> float:
-    """Import the pages' modules and make the first screen; returns the seconds it took."""
+    """Make the first screen (this module's imports have brought the pages' modules); returns the seconds it took."""
     t0 = time.perf_counter()
-    import_pages_modules()
     make_first_screen()
     return time.perf_counter() - t0
