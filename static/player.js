@@ -346,12 +346,15 @@
       this.codeTabs = el("div", { class: "s08p-tabs" });
       this.codeFile = el("div", { class: "s08p-file" });
       this.codeView = el("div", { class: "s08p-code", role: "region", "aria-label": s.code_title });
-      this.codeLines = {};
+      this.codeLines = {}; this.codePanes = {};
       for (const [key, ex] of Object.entries(pane)) {
         const btn = el("button", { "data-tab": key, text: ex.title, on: { click: () => this.openTab(key, true) } });
         this.codeTabs.append(btn);
         this.codeLines[key] = ex.lines.map((l) => el("div", { class: "ln", "data-n": l.n === null ? "" : l.n },
           el("span", { class: "n", text: l.n === null ? "⋯" : String(l.n) }), el("span", { text: l.text || " " })));
+        // one pane per tab, all in the page: a tab change hides one and shows another (no line is moved)
+        this.codePanes[key] = el("div", { class: "s08p-pane", "data-pane": key, hidden: true }, ...this.codeLines[key]);
+        this.codeView.append(this.codePanes[key]);
       }
       this.codeBox.append(el("h4", { text: s.code_title }), this.codeTabs, this.codeFile, this.codeView,
         el("div", { class: "muted", style: { fontSize: "13px", marginTop: "4px" }, text: this.run.code_note || s.code_note }));
@@ -360,8 +363,9 @@
     openTab(key, byUser) {
       if (byUser) this.pinned = true;
       if (this.tab === key) return;
+      if (this.tab) this.codePanes[this.tab].hidden = true;
       this.tab = key;
-      clear(this.codeView).append(...this.codeLines[key]);
+      this.codePanes[key].hidden = false;
       this.codeFile.textContent = this.run.code[key].file;
       for (const b of this.codeTabs.children) b.classList.toggle("on", b.dataset.tab === key);
     }
