@@ -151,7 +151,7 @@ def whatif_panel(source: Source, changes: dict[str, Any]) -> None:
     else:
         box.caption(_("No change yet: this is the scenario as written."))
     doc = whatif_document(data, changes)
-    box.download_button(_("Download this scenario (JSON)"), json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
-                        file_name=f"{doc.get('name', 'scenario')}.json", mime="application/json",
+    box.download_button(_("Download this scenario (JSON)"), lambda: json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+                        file_name=f"{doc.get('name', 'scenario')}.json", mime="application/json", on_click="ignore",
                         icon=":material/download:", key="wi_download",
                         help=_("Open it again with the file picker above, on this page or the viewer."))
