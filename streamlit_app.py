@@ -1,6 +1,6 @@
 """The app's entrypoint: page set-up and navigation.
 
-Run it with ``streamlit run streamlit_app.py``. Every page file listed in ``ui/menu.py``
+Run it with ``streamlit run server.py`` (warmed up) or ``streamlit run streamlit_app.py``. Every page file listed in ``ui/menu.py``
 is registered at its own address (``/start``, ``/viewer``, ``/compare``...); ``/`` opens
 the start page, or the viewer when its query names a run. ``pages/embed.py`` is a hidden page for iframes
 (``/embed?scenario=...&step=...``), and an app opened with ``?embed=true`` shows the

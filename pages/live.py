@@ -80,7 +80,7 @@ elif not on:
         st.warning(_("Live runs are **off** on this server: they run real shell commands, so the operator has to "
                      "turn them on."), icon=":material/lock:")
         st.markdown(_("To turn them on, start the app with the environment variable `S08_LIVE=1`:"))
-        st.code("S08_LIVE=1 streamlit run streamlit_app.py", language="bash")
+        st.code("S08_LIVE=1 streamlit run server.py", language="bash")
         st.markdown(_("or put this in `.streamlit/secrets.toml` and restart the app:"))
         st.code("[live]\nenabled = true", language="toml")
         st.caption(_("Other limits: `{name}` sets how many live runs the server allows at once (default {n}). "

@@ -98,7 +98,7 @@ def test_off_by_default_with_the_way_to_turn_it_on_and_what_it_would_do():
     assert at.title[0].value == "Live run"
     assert "Live runs are **off**" in at.warning[0].value
     codes = [c.value for c in at.code]
-    assert "S08_LIVE=1 streamlit run streamlit_app.py" in codes and "[live]\nenabled = true" in codes
+    assert "S08_LIVE=1 streamlit run server.py" in codes and "[live]\nenabled = true" in codes
     assert at.button(key="live_start").disabled and at.button(key="live_stop").disabled
     plan = all_text(at)
     assert "Make an empty work directory" in plan and "kill any command after 60 s" in plan
