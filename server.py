@@ -19,9 +19,9 @@ import streamlit as st
 @asynccontextmanager
 async def warmed(_app: Any) -> AsyncIterator[None]:
     """Start-up: warm the server (a failure only costs the first reader the time it would have saved)."""
-    from ui.warm import warm_up
-
     try:
+        from ui.warm import warm_up
+
         warm_up()
     except Exception as exc:  # noqa: BLE001 - the app itself still works; say why it is not warm
         print(f"server.py: the warm-up failed ({type(exc).__name__}: {exc}); pages make what they need", file=sys.stderr)

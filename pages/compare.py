@@ -28,36 +28,40 @@ start_page()
 source = choose_source(allow_trace=False)
 data, changes = whatif_values(source)
 asked = changes
+# The What-if controls come after the player (which so reaches the browser first), and come
+# whatever happens before it, so a change can always be undone.
 try:
-    serial, parallel = run_data(data, SERIAL), run_data(data, PARALLEL)
-except InputError as exc:  # a change the scenario's own bounds refuse: say so, show the scenario as written
-    st.error(md_plain(str(exc)), icon=":material/error:")
-    data, changes = source.data or {}, {}
-    serial, parallel = run_data(data, SERIAL), run_data(data, PARALLEL)
-ms, mp = metrics(serial), metrics(parallel)
-before = None
-if changes:
-    original = source.data or {}
-    before = (metrics(run_data(original, SERIAL)), metrics(run_data(original, PARALLEL)))
+    try:
+        serial, parallel = run_data(data, SERIAL), run_data(data, PARALLEL)
+    except InputError as exc:  # a change the scenario's own bounds refuse: say so, show the scenario as written
+        st.error(md_plain(str(exc)), icon=":material/error:")
+        data, changes = source.data or {}, {}
+        serial, parallel = run_data(data, SERIAL), run_data(data, PARALLEL)
+    ms, mp = metrics(serial), metrics(parallel)
+    before = None
+    if changes:
+        original = source.data or {}
+        before = (metrics(run_data(original, SERIAL)), metrics(run_data(original, PARALLEL)))
 
-st.title(_("Serial vs parallel"))
-st.caption(_("{title} · {kind} **{name}**").format(title=md_plain(_(source.title)), kind=kind_word(source.kind),
-                                                    name=md_plain(source.name))
-           + (" · " + _("**with What-if changes**") if changes else ""))
-st.markdown(_("The same model decisions, played twice: in the **serial** harness (s07) every command runs on the main "
-              "thread and blocks it; in the **parallel** harness (s08) slow commands go to background tasks and their "
-              "results come back through the queue. Both timelines share one time axis; **Next moment** moves the "
-              "cursor on both."))
-wider = with_one_more_slot(data) if compare.queued_seconds(parallel) > 0 else None
-hint = compare.concurrency_hint(data, parallel, run_data(wider, PARALLEL) if wider else None)
-with st.container(border=True):
-    st.markdown("##### " + _("What this comparison shows"))
-    st.markdown("\n".join(f"- {md_safe(line)}" for line in compare.verdict(data, serial, parallel, hint)))
+    st.title(_("Serial vs parallel"))
+    st.caption(_("{title} · {kind} **{name}**").format(title=md_plain(_(source.title)), kind=kind_word(source.kind),
+                                                        name=md_plain(source.name))
+               + (" · " + _("**with What-if changes**") if changes else ""))
+    st.markdown(_("The same model decisions, played twice: in the **serial** harness (s07) every command runs on the main "
+                  "thread and blocks it; in the **parallel** harness (s08) slow commands go to background tasks and their "
+                  "results come back through the queue. Both timelines share one time axis; **Next moment** moves the "
+                  "cursor on both."))
+    wider = with_one_more_slot(data) if compare.queued_seconds(parallel) > 0 else None
+    hint = compare.concurrency_hint(data, parallel, run_data(wider, PARALLEL) if wider else None)
+    with st.container(border=True):
+        st.markdown("##### " + _("What this comparison shows"))
+        st.markdown("\n".join(f"- {md_safe(line)}" for line in compare.verdict(data, serial, parallel, hint)))
 
-adopt_url("t", "t", parse_float, _("“{value}” is not a time in seconds; the cursor starts at the beginning."))
-set_url(mode=None, step=None, lesson=None)
-player(scenario_document(data, {"kind": "compare", "t": float(st.session_state.get("t") or 0.0)}), key="compare_player")
-whatif_panel(source, asked)  # after the player, which so reaches the browser first
+    adopt_url("t", "t", parse_float, _("“{value}” is not a time in seconds; the cursor starts at the beginning."))
+    set_url(mode=None, step=None, lesson=None)
+    player(scenario_document(data, {"kind": "compare", "t": float(st.session_state.get("t") or 0.0)}), key="compare_player")
+finally:
+    whatif_panel(source, asked)
 
 fold = open_fold(_("The parts of each harness, with this run's figures"), key="fold_mechanism")
 if fold is not None:

@@ -122,6 +122,7 @@
     async build() {
       if (typeof window.vegaEmbed !== "function") { this.chart.textContent = this.strings.no_chart; return; }
       await null;  // the box is in the page now: draw once, at its width and at the first step shown
+      if (this.gone) return;
       this.lastW = Math.max(260, this.box.clientWidth - 20);
       const first = this.pending || {};
       const spec = Object.assign({}, this.run.timeline, { width: this.lastW,
@@ -204,7 +205,9 @@
     release() {  // the chart, for the next run this page shows (null while it is still being drawn)
       this.gone = true;
       if (this.observer) this.observer.disconnect();
-      return this.view ? { shape: this.shape, view: this.view, chart: this.chart } : null;
+      const kept = this.view ? { shape: this.shape, view: this.view, chart: this.chart } : null;
+      this.view = null;  // the chart is the next owner's (or finalized): never handed out twice
+      return kept;
     }
     destroy() { new ChartPool([this.release()]).drain(); }
   }
