@@ -156,7 +156,7 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                      {"calculate": "datum.final", "as": "cat"}, *band])
     labels = _layer("bars",
                     {"type": "text", "baseline": "middle", "align": "left", "dx": 5, "fontSize": 12, "clip": True,
-                     "limit": {"expr": "max(0, scale('x', min(datum.end, x1)) - scale('x', max(datum.start, x0)) - 10)"}},
+                     "limit": {"expr": "max(1, scale('x', min(datum.end, x1)) - scale('x', max(datum.start, x0)) - 10)"}},
                     {"x": x("lstart"), "y": y("row"), "text": {"field": "label"},
                      "color": {"condition": {"test": "datum.dark", "value": "#1f2937"}, "value": "#ffffff"},
                      "opacity": {"condition": {"test": "datum.start < cursor", "value": 1},
@@ -165,7 +165,9 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                                    "(datum.during == 'running' ? '" + words["running"].replace("'", "\\'") +
                                    "' : datum.text)", "as": "label"},
                      {"calculate": "max(datum.start, x0)", "as": "lstart"}])
-    labels["transform"].insert(0, {"filter": "datum.text"})
+    # words only on a bar inside the time window (a limit of 0 would mean no limit: a bar left of the window
+    # would spill its words over the bars in view)
+    labels["transform"].insert(0, {"filter": "datum.text && datum.end > x0 && datum.start < x1"})
     queue = _layer("depth", {"type": "rect", "color": QUEUE_COLOR},
                    {"x": x("start"), "x2": {"field": "end"}, "y": y("y0"), "y2": {"field": "y1"},
                     "opacity": {"condition": {"test": "datum.start < cursor", "value": 0.85},

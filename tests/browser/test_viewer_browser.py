@@ -144,3 +144,24 @@ def test_another_scenario_from_the_list_is_drawn_in_the_chart_already_there(brow
     labels = page.evaluate(LANE_LABELS)
     assert all(row["name"] in labels for row in lane_rows(fan))  # every one of the 20 lanes has its name
     assert "queue depth" in labels
+
+
+OVERLAPS = """() => {
+  const boxes = [...document.querySelectorAll("[data-testid='s08-timeline'] svg .mark-text text")]
+    .filter((t) => t.textContent && !t.textContent.startsWith('t = ')).map((t) => [t.textContent, t.getBoundingClientRect()]);
+  const out = [];
+  boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    if (r.left < q.right - 1 && q.left < r.right - 1 && r.top < q.bottom - 1 && q.top < r.bottom - 1) out.push([a, b]);
+  }));
+  return out;
+}"""
+
+
+def test_words_on_the_bars_never_run_over_each_other(browser_page, app_url):
+    """Zoomed in on a busy moment, a bar left of the window does not spill its words over the bars in view."""
+    page = browser_page
+    page.goto(f"{app_url}/viewer?scenario=fan-out-20&mode=parallel&step=120&lang=en")
+    settle(page)
+    player_ready(page)
+    page.wait_for_function("() => document.querySelectorAll(\"[data-testid='s08-timeline'] svg .mark-text text\").length > 5")
+    assert page.evaluate(OVERLAPS) == []
