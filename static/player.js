@@ -31,6 +31,14 @@
     return svg;
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+  // rebuilds a box only when what it shows has changed: most steps leave most panels as they were,
+  // and a panel left alone costs the page no new layout
+  function redraw(box, key, build) {
+    if (box.__shown === key) return;
+    box.__shown = key;
+    clear(box);
+    build();
+  }
   function fmt(template, values) {
     return String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
   }
@@ -314,32 +322,31 @@
       const drain = st.drain !== null && st.drain !== undefined ? this.run.drains[st.drain] : null;
       const taking = st.kind === "drain" && drain ? drain.delivered : [];
       const shown = st.kind === "drain" && drain ? drain.before : st.queue;
-      clear(this.cards);
       this.queueTitle.textContent = fmt(pl(s.queue_title, st.queue.length), { n: st.queue.length });
-      for (const i of shown) {
-        const t = this.run.tasks[i];
-        this.cards.append(this.card(i, statusAt(t, step), taking.includes(i)));
-      }
-      if (!shown.length) this.cards.append(el("span", { class: "empty", text: s.queue_empty }));
-      if (st.kind === "inject" && drain && drain.delivered.length) {  // the frame after: where the cards went
-        this.cards.append(el("div", { class: "s08p-sent", "data-testid": "s08-sent" }, el("span", { text: s.sent_to_convo + " " }),
-          ...drain.delivered.map((i) => el("span", { class: "s08p-ncard sent", text: this.taskLetter(i) }))));
-      }
+      const cards = shown.map((i) => [i, statusAt(this.run.tasks[i], step), taking.includes(i)]);
+      const sent = st.kind === "inject" && drain && drain.delivered.length ? drain.delivered : null;
+      redraw(this.cards, JSON.stringify([cards, sent]), () => {
+        for (const [i, status, taken] of cards) this.cards.append(this.card(i, status, taken));
+        if (!shown.length) this.cards.append(el("span", { class: "empty", text: s.queue_empty }));
+        if (sent) {  // the frame after: where the cards went
+          this.cards.append(el("div", { class: "s08p-sent", "data-testid": "s08-sent" }, el("span", { text: s.sent_to_convo + " " }),
+            ...sent.map((i) => el("span", { class: "s08p-ncard sent", text: this.taskLetter(i) }))));
+        }
+      });
       this.queueBox.classList.toggle("active", st.lock !== null && st.lock !== undefined);
       // the threads
-      clear(this.threads);
-      let any = false;
-      this.run.tasks.forEach((t, i) => {
-        const status = statusAt(t, step);
-        if (!status) return;
-        any = true;
-        const shownStatus = status === "spawned" ? "queued" : status;
-        this.threads.append(el("span", { class: "who", text: this.taskLetter(i) }),
-          el("span", { class: "what", text: (this.run.lanes[t.row] || {}).full || t.command, title: t.command }),
-          el("span", { class: "s08p-chip" + (LIGHT.has(shownStatus) ? " light" : ""),
-            style: { background: this.colors[shownStatus] || "#94a3b8" }, text: s.cat[shownStatus] || shownStatus }));
+      const statuses = this.run.tasks.map((t) => statusAt(t, step));
+      redraw(this.threads, statuses.join("|"), () => {
+        this.run.tasks.forEach((t, i) => {
+          if (!statuses[i]) return;
+          const shownStatus = statuses[i] === "spawned" ? "queued" : statuses[i];
+          this.threads.append(el("span", { class: "who", text: this.taskLetter(i) }),
+            el("span", { class: "what", text: (this.run.lanes[t.row] || {}).full || t.command, title: t.command }),
+            el("span", { class: "s08p-chip" + (LIGHT.has(shownStatus) ? " light" : ""),
+              style: { background: this.colors[shownStatus] || "#94a3b8" }, text: s.cat[shownStatus] || shownStatus }));
+        });
+        if (!statuses.some(Boolean)) this.threads.append(el("span", { class: "muted", style: { gridColumn: "1 / -1" }, text: s.threads_none }));
       });
-      if (!any) this.threads.append(el("span", { class: "muted", style: { gridColumn: "1 / -1" }, text: s.threads_none }));
       this.threadsBox.classList.toggle("active", st.row !== 0);
     }
 
@@ -456,40 +463,43 @@
     showTasks(step) {
       if (this.run.mode === "serial") return;
       const s = this.s, t = this.run.steps[step];
-      clear(this.tasksBox).append(el("h4", { text: s.tasks_title }));
-      const rows = [];
+      const rows = [];  // each task's cells at this step, as text
       this.run.tasks.forEach((task, i) => {
         const status = statusAt(task, step);
         if (!status) return;
         const started = firstSeq(task, "running"), done = task.states.find(([seq, st]) => seq <= step &&
           !["spawned", "queued", "running"].includes(st));
         const ts = (seq) => (seq === null || seq === undefined || seq > step ? "—" : secs(this.run.steps[seq].t));
-        rows.push(el("tr", {}, el("td", { text: this.taskLetter(i) }), el("td", { class: "mono", text: task.command }),
-          el("td", { text: this.statusWords(task, status) }),
-          el("td", { class: "num", text: done && task.exit_code !== null && task.exit_code !== undefined ? String(task.exit_code) : "—" }),
-          el("td", { class: "num", text: ts(started) }), el("td", { class: "num", text: done ? secs(this.run.steps[done[0]].t) : "—" }),
-          el("td", { text: task.delivered !== null && task.delivered <= step ? "✓" : "" })));
+        rows.push([this.taskLetter(i), task.command, this.statusWords(task, status),
+          done && task.exit_code !== null && task.exit_code !== undefined ? String(task.exit_code) : "—",
+          ts(started), done ? secs(this.run.steps[done[0]].t) : "—", task.delivered !== null && task.delivered <= step ? "✓" : ""]);
       });
-      if (!rows.length) { this.tasksBox.append(el("div", { class: "muted", text: s.tasks_none })); }
-      else {
-        const head = el("tr", {}, ...s.task_cols.map((c, k) => el("th", { class: k >= 3 && k <= 5 ? "num" : null, text: c })));
-        this.tasksBox.append(el("table", { class: "s08p-table" }, el("thead", {}, head), el("tbody", {}, rows)));
-      }
       // the drain in focus, before and after, and its exact text
-      let d = null;
-      for (let i = this.run.drains.length - 1; i >= 0; i--) if (this.run.drains[i].seq <= step) { d = this.run.drains[i]; break; }
-      const box = el("div", { class: "s08p-drain" });
-      if (!d) box.append(el("div", { class: "muted", text: s.no_drain_yet }));
-      else {
-        const current = t.drain !== null && t.drain !== undefined;
-        box.append(el("h4", { text: fmt(current ? s.drain_now : s.drain_last, { t: secs(d.t), step: d.seq }) }));
-        const names = (list) => list.length ? list.map((i) => this.taskLetter(i)).join(", ") : s.none;
-        box.append(el("div", { class: "s08p-ba" }, el("div", { text: fmt(s.queue_before, { list: names(d.before) }) }),
-          el("div", { text: fmt(s.queue_after, { list: names(d.after) }) })));
-        if (d.text && d.inject <= step) box.append(el("div", { class: "muted", text: s.injected_exact }), el("pre", { text: d.text }));
-        else if (!d.delivered.length) box.append(el("div", { class: "muted", text: s.drain_empty }));
-      }
-      this.tasksBox.append(box);
+      let di = this.run.drains.length - 1;
+      while (di >= 0 && this.run.drains[di].seq > step) di -= 1;
+      const d = di >= 0 ? this.run.drains[di] : null;
+      const current = t.drain !== null && t.drain !== undefined, injected = !!(d && d.text && d.inject <= step);
+      redraw(this.tasksBox, JSON.stringify([rows, di, current, injected]), () => {
+        this.tasksBox.append(el("h4", { text: s.tasks_title }));
+        if (!rows.length) this.tasksBox.append(el("div", { class: "muted", text: s.tasks_none }));
+        else {
+          const cls = [null, "mono", null, "num", "num", "num", null];
+          const head = el("tr", {}, ...s.task_cols.map((c, k) => el("th", { class: k >= 3 && k <= 5 ? "num" : null, text: c })));
+          const body = rows.map((cells) => el("tr", {}, ...cells.map((text, k) => el("td", { class: cls[k], text }))));
+          this.tasksBox.append(el("table", { class: "s08p-table" }, el("thead", {}, head), el("tbody", {}, body)));
+        }
+        const box = el("div", { class: "s08p-drain" });
+        if (!d) box.append(el("div", { class: "muted", text: s.no_drain_yet }));
+        else {
+          box.append(el("h4", { text: fmt(current ? s.drain_now : s.drain_last, { t: secs(d.t), step: d.seq }) }));
+          const names = (list) => list.length ? list.map((i) => this.taskLetter(i)).join(", ") : s.none;
+          box.append(el("div", { class: "s08p-ba" }, el("div", { text: fmt(s.queue_before, { list: names(d.before) }) }),
+            el("div", { text: fmt(s.queue_after, { list: names(d.after) }) })));
+          if (injected) box.append(el("div", { class: "muted", text: s.injected_exact }), el("pre", { text: d.text }));
+          else if (!d.delivered.length) box.append(el("div", { class: "muted", text: s.drain_empty }));
+        }
+        this.tasksBox.append(box);
+      });
     }
 
     // -- movement: the notifications travel from the queue into the conversation

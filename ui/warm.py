@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import time
 
+from streamlit.env_util import is_repl
+from streamlit.string_util import extract_leading_emoji
+
 # The pages' modules: what a page's first run would import (tests/app/test_warm.py keeps the list whole).
 import exports  # noqa: F401
 import lessons  # noqa: F401
@@ -55,8 +58,21 @@ def make_first_screen() -> None:
             scenario_document(data, {}).shared.text()
 
 
+def prime_streamlit() -> None:
+    """Do now what Streamlit does once per process on its first page, at a reader's cost otherwise (about 0.4 s).
+
+    The language choice's labels are not ASCII, so its first draw compiles Streamlit's emoji
+    pattern (Python's ``re`` keeps it); the first element a script draws looks at the whole
+    call stack once, which maps every loaded module to its file (``inspect`` keeps that map).
+    """
+    for name in LANGS.values():
+        extract_leading_emoji(name)
+    is_repl()
+
+
 def warm_up() -> float:
-    """Make the first screen (this module's imports have brought the pages' modules); returns the seconds it took."""
+    """Make the first screen and prime Streamlit (this module's imports have brought the pages' modules); returns the seconds it took."""
     t0 = time.perf_counter()
     make_first_screen()
+    prime_streamlit()
     return time.perf_counter() - t0
