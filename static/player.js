@@ -168,18 +168,23 @@
       const steps = this.run.steps, d = Math.max(this.run.duration, 0.001);
       if (this.zoom === "whole") return (this.kept = [0, d]);
       // the window stays while the steps around this one fit well inside it (the cursor moves, the axis
-      // does not), and moves when they would leave it or it has grown far wider than they need
+      // does not), and moves when they would leave it or it has grown far wider than they need; a new
+      // window reaches further the way the reader is going, so it stays for many steps (a move redraws
+      // every bar)
       const near = [steps[Math.max(0, step - 1)].t, steps[Math.min(steps.length - 1, step + 1)].t];
-      const want = this.follow(step), k = this.kept;
+      const k = this.kept, ahead = this.shownStep === undefined ? 0 : Math.sign(step - this.shownStep);
+      this.shownStep = step;
+      const want = this.follow(step, ahead);
       if (k && (k[0] !== 0 || k[1] !== d)) {
         const margin = (k[1] - k[0]) * 0.05, wide = (k[1] - k[0]) > 3 * (want[1] - want[0]);
         if (near[0] >= k[0] + margin && near[1] <= k[1] - margin && !wide) return k;
       }
       return (this.kept = want);
     }
-    follow(step) {
+    follow(step, ahead) {  // the steps around ``step``, most of them on the side the reader is going to
       const steps = this.run.steps, d = Math.max(this.run.duration, 0.001);
-      const lo = steps[Math.max(0, step - 6)].t, hi = steps[Math.min(steps.length - 1, step + 6)].t;
+      const back = ahead > 0 ? 3 : ahead < 0 ? 15 : 9;
+      const lo = steps[Math.max(0, step - back)].t, hi = steps[Math.min(steps.length - 1, step + 18 - back)].t;
       let a = lo, b = hi;
       const minW = Math.min(d, Math.max(2, d * 0.04));
       if (b - a < minW) { const mid = (a + b) / 2; a = mid - minW / 2; b = mid + minW / 2; }

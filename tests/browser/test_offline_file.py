@@ -78,3 +78,31 @@ def test_the_lock_lab_loses_a_notification_only_without_the_lock(offline, tmp_pa
     steps.nth(1).click()  # the main thread takes the lock
     assert lab.locator(".thread button").nth(0).is_disabled()  # A has to wait
     assert errors == []
+
+
+WALK = """async (steps) => {
+  const out = [];
+  for (let i = 0; i < steps; i++) {
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+    await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+    const overview = document.querySelector(".s08p-overview");
+    const win = overview.querySelector(".win"), now = overview.querySelector(".now");
+    out.push([parseFloat(win.style.left), parseFloat(win.style.width), parseFloat(now.style.left)]);
+  }
+  return out;
+}"""
+
+
+def test_stepping_on_the_window_keeps_the_cursor_in_view_and_moves_seldom(offline, tmp_path):
+    """Walking forward, the zoomed timeline's window always holds the cursor and looks ahead, so it moves
+    (and redraws every bar) at most once in ten steps."""
+    page, requests, errors = offline
+    out = tmp_path / "multi.html"
+    assert main(["export", "multi-agent", "--format", "html", "--out", str(out)]) == 0
+    load(page, out.read_text())
+    seen = page.evaluate(WALK, 100)
+    assert all(left - 1e-6 <= now <= left + width + 1e-6 for left, width, now in seen)
+    windows = [(left, width) for left, width, _ in seen]
+    moves = sum(1 for a, b in zip(windows, windows[1:], strict=False) if a != b)
+    assert 1 <= moves <= 10, moves
+    assert requests == [] and errors == []
