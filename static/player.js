@@ -259,7 +259,7 @@
           serial ? null : this.tasksBox);
         root.append(this.say, main, more);
       } else {
-        root.append(this.say, main, lower, serial ? null : this.tasksBox);
+        root.append(...[this.say, main, lower, serial ? null : this.tasksBox].filter(Boolean));
       }
     }
 
@@ -455,6 +455,9 @@
       for (const c of this.run.calls) { if (c.seq <= step) calls += 1; else break; }
       this.tokenLine.textContent = fmt(this.s.tokens_so_far, { calls, input: num(tokens[0]), output: num(tokens[1]) }) +
         (this.run.token_method ? " — " + this.run.token_method : "");
+      // the newest messages are laid out at once, so the list can scroll to its true end (the older ones are
+      // drawn only when scrolled into view)
+      this.msgEls.forEach((m, i) => m.classList.toggle("near", i < msgs && i >= msgs - 6));
       return () => { this.convo.scrollTop = this.convo.scrollHeight; };
     }
 
@@ -475,15 +478,16 @@
         const started = firstSeq(task, "running"), done = task.states.find(([seq, st]) => seq <= step &&
           !["spawned", "queued", "running"].includes(st));
         const ts = (seq) => (seq === null || seq === undefined || seq > step ? "—" : secs(this.run.steps[seq].t));
-        rows.push([this.taskLetter(i), task.command, this.statusWords(task, status),
+        rows.push([this.taskLetter(i), (this.run.lanes[task.row] || {}).full || task.command, this.statusWords(task, status),
           done && task.exit_code !== null && task.exit_code !== undefined ? String(task.exit_code) : "—",
           ts(started), done ? secs(this.run.steps[done[0]].t) : "—", task.delivered !== null && task.delivered <= step ? "✓" : ""]);
       });
       // the drain in focus, before and after, and its exact text
-      let di = this.run.drains.length - 1;
-      while (di >= 0 && this.run.drains[di].seq > step) di -= 1;
-      const d = di >= 0 ? this.run.drains[di] : null;
-      const current = t.drain !== null && t.drain !== undefined, injected = !!(d && d.text && d.inject <= step);
+      // this step's own drain (a sub-agent's loop drains too), else the latest one before it
+      const current = t.drain !== null && t.drain !== undefined;
+      let di = current ? t.drain : -1;
+      if (!current) this.run.drains.forEach((x, i) => { if (x.seq <= step && (di < 0 || x.seq >= this.run.drains[di].seq)) di = i; });
+      const d = di >= 0 ? this.run.drains[di] : null, injected = !!(d && d.text && d.inject <= step);
       redraw(this.tasksBox, JSON.stringify([rows, di, current, injected]), () => {
         this.tasksBox.append(el("h4", { text: s.tasks_title }));
         if (!rows.length) this.tasksBox.append(el("div", { class: "muted", text: s.tasks_none }));
@@ -813,7 +817,8 @@
         btn.classList.add("picked", opt.value === q.answer ? "right" : "wrong");
         feedback.className = "s08p-feedback " + (opt.value === q.answer ? "right" : "wrong");
         feedback.style.display = "";
-        clear(feedback).append(el("strong", { text: (opt.value === q.answer ? s.right : s.not_quite) + " " }), ...inline(opt.feedback));
+        const verdict = opt.value === q.answer ? s.right : s.not_quite;  // no space after a full-width stop (zh, ja)
+        clear(feedback).append(el("strong", { text: verdict + (/[。！？]$/.test(verdict) ? "" : " ") }), ...inline(opt.feedback));
         reveal.style.display = "";
         player.setLimit(null, false);
         player.go(q.reveal);

@@ -217,7 +217,8 @@ class _Builder:
         lock = self.on_task_event(ev, seq) if ev["lane"] != MAIN or ev["kind"] == "spawn" else None
         if ev["lane"] == MAIN:
             lock = self.on_main_event(ev, seq) or lock
-        drain = len(self.drains) - 1 if ev["kind"] in ("drain", "inject") and self.drains else None
+        # the main loop's drains are the ones listed (a sub-agent's loop drains its own queue, not shown)
+        drain = len(self.drains) - 1 if ev["lane"] == MAIN and ev["kind"] in ("drain", "inject") and self.drains else None
         self.steps.append({"t": ev["t"], "kind": ev["kind"], "row": row,
                            "say": event_sentence(ev, self.mode, self.names), "state": self.state,
                            "queue": list(self.queue), "lock": lock, "drain": drain,

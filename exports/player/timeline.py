@@ -39,6 +39,17 @@ _LOOP_KINDS = {"model": "model", "tool": "tool", "blocked": "blocked", "waiting"
 _FINAL = {"completed", "error", "timeout", "killed", "interrupted"}
 
 
+
+def _quoted(text: str) -> str:
+    """``text`` as a string literal of a Vega expression."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _cursor_words() -> str:
+    """The cursor's label as a Vega expression, in the reader's language ("t = 2.6 s", "t = 2.6 秒")."""
+    before, _sep, after = _("t = {t} s").partition("{t}")
+    return f"{_quoted(before)} + format(cursor, '.1f') + {_quoted(after)}"
+
 def category_words() -> dict[str, str]:
     """What each colour means, in the reader's language."""
     return {"model": _("model call"), "tool": _("quick tool"), "blocked": _("blocked by a command"),
@@ -204,7 +215,7 @@ def timeline_spec(trace: Trace, rows: list[dict[str, Any]]) -> dict[str, Any]:
                             "fontWeight": "bold", "color": CURSOR_COLOR},
                    "encoding": {"x": {"datum": {"expr": "cursor"}, "type": "quantitative", "scale": x_scale},
                                 "y": {"datum": TOP + 0.02, "type": "quantitative", "scale": y_scale},
-                                "text": {"value": {"expr": "'t = ' + format(cursor, '.1f') + ' s'"}}}}
+                                "text": {"value": {"expr": _cursor_words()}}}}
     return {
         "$schema": SCHEMA,
         "params": [{"name": "cursor", "value": 0}, {"name": "hide", "value": False},

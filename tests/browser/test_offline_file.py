@@ -106,3 +106,31 @@ def test_stepping_on_the_window_keeps_the_cursor_in_view_and_moves_seldom(offlin
     moves = sum(1 for a, b in zip(windows, windows[1:], strict=False) if a != b)
     assert 1 <= moves <= 10, moves
     assert requests == [] and errors == []
+
+
+def _conversation_at_its_end(page) -> bool:
+    return page.evaluate("""() => { const c = document.querySelector(".s08p-convo");
+        return c.scrollHeight > c.clientHeight && c.scrollTop + c.clientHeight >= c.scrollHeight - 2; }""")
+
+
+def test_a_jump_shows_the_newest_message_and_the_serial_run_shows_no_stray_words(offline, tmp_path):
+    """After End, or a link to a step, the conversation is scrolled to its newest message; the serial harness,
+    which has no task table, leaves no stray text where the table would be."""
+    page, requests, errors = offline
+    out = tmp_path / "multi.html"
+    assert main(["export", "multi-agent", "--format", "html", "--out", str(out)]) == 0
+    html = out.read_text()
+    load(page, html)
+    page.keyboard.press("End")
+    page.wait_for_timeout(200)
+    assert _conversation_at_its_end(page)
+    page.goto("about:blank")  # a fresh document for the second opening
+    load(page, html, "#step=30")
+    page.wait_for_function("document.querySelector(\"[data-testid='s08-where']\").textContent.startsWith('Step 30 ')")
+    page.wait_for_timeout(200)
+    assert _conversation_at_its_end(page)
+    page.locator("button[data-mode='serial']").click()
+    player = page.locator("[data-testid='s08-player']")
+    player.locator("[data-testid='s08-timeline'] svg").wait_for()
+    assert "null" not in player.inner_text()
+    assert requests == [] and errors == []

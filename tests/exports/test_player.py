@@ -52,6 +52,18 @@ def test_the_queue_fills_at_enqueue_empties_at_drain_and_the_lock_lights_for_bot
     assert len(doc["drains"]) == sum(1 for ev in trace.events if ev["kind"] == "drain" and ev["lane"] == "main")
 
 
+@pytest.mark.parametrize("name,mode", CASES)
+def test_a_step_names_only_its_own_drain(docs, name, mode):
+    """A step of the main loop's drain or injection points at that drain; a sub-agent's drain points at none."""
+    trace, doc = docs[(name, mode)]
+    for seq, (ev, st) in enumerate(zip(trace.events, doc["steps"], strict=True)):
+        if ev["kind"] in ("drain", "inject") and ev["lane"] == "main":
+            drain = doc["drains"][st["drain"]]
+            assert drain["seq"] == seq if ev["kind"] == "drain" else drain["inject"] == seq
+        else:
+            assert st["drain"] is None, (seq, ev["kind"], ev["lane"])
+
+
 def test_the_serial_harness_blocks_and_the_parallel_one_idles(docs):
     _, serial = docs[("tests-and-docs", "serial")]
     _, parallel = docs[("tests-and-docs", "parallel")]
@@ -139,6 +151,12 @@ def test_the_words_follow_the_language():
         en = player_document({"parallel": trace})
     assert en["strings"]["next"] == "Next" and en["strings"]["cat"]["idle"] == "idle (free)"
     json.dumps(en)  # the whole document is plain JSON
+    with use_language("ja"):
+        ja = player_document({"parallel": trace})
+    cursor = {lang: next(layer["encoding"]["text"]["value"]["expr"] for layer in doc["runs"]["parallel"]["timeline"]["layer"]
+                         if "cursor" in json.dumps(layer.get("encoding", {}).get("text", {})))
+              for lang, doc in (("en", en), ("ja", ja))}
+    assert cursor["en"].endswith("+ ' s'") and cursor["ja"].endswith("+ ' 秒'")  # the chart's cursor label too
 
 
 def test_a_task_says_who_or_what_killed_it():
