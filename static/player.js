@@ -327,7 +327,8 @@
       const drain = st.drain !== null && st.drain !== undefined ? this.run.drains[st.drain] : null;
       const taking = st.kind === "drain" && drain ? drain.delivered : [];
       const shown = st.kind === "drain" && drain ? drain.before : st.queue;
-      this.queueTitle.textContent = fmt(pl(s.queue_title, st.queue.length), { n: st.queue.length });
+      // at a drain the queue shows what the drain found there (and takes): the count says the same
+      this.queueTitle.textContent = fmt(pl(s.queue_title, shown.length), { n: shown.length });
       const cards = shown.map((i) => [i, statusAt(this.run.tasks[i], step), taking.includes(i)]);
       const sent = st.kind === "inject" && drain && drain.delivered.length ? drain.delivered : null;
       redraw(this.cards, JSON.stringify([cards, sent]), () => {

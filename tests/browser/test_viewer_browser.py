@@ -64,6 +64,7 @@ def test_the_lock_lights_at_enqueue_and_the_notification_moves_into_the_conversa
     page.wait_for_function(f"document.querySelector(\"[data-testid='s08-where']\").textContent.startsWith('Step {drain} ')")
     assert "held" in lock.get_attribute("class") and "main thread" in lock.inner_text().lower()
     assert page.locator("[data-testid='s08-queue'] .s08p-ncard.taken").count() == 1
+    assert "Notification queue: 1 waiting" in page.locator("[data-testid='s08-queue']").inner_text()  # what it takes
     page.keyboard.press("ArrowRight")  # the inject: the card travels, the injected block appears
     page.wait_for_selector(".s08p-ncard.ghost", state="attached", timeout=5_000)
     injected = page.locator("[data-testid='s08-conversation'] .s08p-part.injected:visible")
