@@ -39,7 +39,6 @@ _LOOP_KINDS = {"model": "model", "tool": "tool", "blocked": "blocked", "waiting"
 _FINAL = {"completed", "error", "timeout", "killed", "interrupted"}
 
 
-
 def _quoted(text: str) -> str:
     """``text`` as a string literal of a Vega expression."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
@@ -49,6 +48,7 @@ def _cursor_words() -> str:
     """The cursor's label as a Vega expression, in the reader's language ("t = 2.6 s", "t = 2.6 秒")."""
     before, _sep, after = _("t = {t} s").partition("{t}")
     return f"{_quoted(before)} + format(cursor, '.1f') + {_quoted(after)}"
+
 
 def category_words() -> dict[str, str]:
     """What each colour means, in the reader's language."""
