@@ -3,7 +3,8 @@
 ``streamlit run`` sees the ``st.App`` below and serves the same app as
 ``streamlit run streamlit_app.py``; before it takes a request it imports the pages'
 modules and makes the first screen (``ui.warm``), so the first reader of a freshly
-started server does not wait for them.
+started server does not wait for them. It also serves the What-if route
+(``ui.whatif_route``): the Compare page's player draws a change from it at once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import streamlit as st
+
+from ui.whatif_route import ROUTE as WHATIF_ROUTE
 
 
 @asynccontextmanager
@@ -28,4 +31,4 @@ async def warmed(_app: Any) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("streamlit_app.py", lifespan=warmed)
+app = st.App("streamlit_app.py", lifespan=warmed, routes=[WHATIF_ROUTE])

@@ -20,9 +20,10 @@ over at its end.
 - *scenario switch*: picking another scenario in the viewer's list (its title typed into
   the list, untimed; the clock starts at the Enter that picks it) until the player shows
   step 0 of the new run with its timeline (a Streamlit rerun and a new player document);
-- *What-if change*: a new duration typed on the Compare page (untimed; the clock starts
-  at the Enter that applies it) until both runs show their new totals (a rerun that runs
-  both harnesses again).
+- *What-if change*: a new duration typed into the Compare page's What-if controls
+  (untimed; the clock starts at the Enter that applies it) until both runs show their new
+  totals (the What-if route of ``server.py`` runs both harnesses again; the page's rerun
+  for its figures follows, and is waited for, untimed, before the next change).
 
 The targets are p95 figures (the first page is one figure per fresh server). Machines
 are shared and noisy; rerun when a figure is near its target.
@@ -158,9 +159,10 @@ def _whatif(page: Any) -> Act:
     state = {"d": 20}
 
     def prepare() -> Callable[[], None]:
+        _idle(page)  # the previous change's rerun (figures, verdict) has finished, as a reader would see it
         state["d"] = 20 if state["d"] != 20 else 35
         before = page.locator("[data-testid='s08-run-serial'] .fig").inner_text()
-        box = page.locator(".st-key-wi_dur input")
+        box = page.locator("[data-testid='s08-whatif'] [data-field='duration_s']")
         box.fill(str(state["d"]))
 
         def apply() -> None:

@@ -69,7 +69,7 @@ def take(base: str, pw: Any) -> None:
         _save(page, "viewer")
 
         _open(page, f"{base}/compare?scenario=tests-and-docs&lang=en")
-        box = page.locator(".st-key-wi_dur input")
+        box = page.locator("[data-testid='s08-whatif'] [data-field='duration_s']")
         box.fill("20")
         box.press("Enter")
         page.wait_for_function("location.search.includes('changes=')", timeout=60_000)

@@ -42,16 +42,33 @@ function keep(parts) {  // at most a few address changes a second, however fast 
   if (timer === null) timer = setTimeout(flush, 150);
 }
 window.addEventListener("pagehide", flush);
+function sameRuns(text, known) {  // the document's runs are one the page drew already (its view aside)
+  const cut = text.lastIndexOf(',"view":');
+  return cut > 0 && known.includes(text.slice(0, cut) + "}");
+}
 export default function (component) {
   const { parentElement } = component;
-  const data = typeof component.data === "string" ? JSON.parse(component.data) : component.data;
+  const text = component.data;
+  const drawn = parentElement.__s08drawn || [];
+  // a What-if change drew its runs already: the page's rerun that follows brings them again
+  if (typeof text === "string" && drawn.length && sameRuns(text, drawn)) return;
+  parentElement.__s08drawn = [];
+  const data = typeof text === "string" ? JSON.parse(text) : text;
   Promise.all([once("link", { rel: "stylesheet", href: BASE + "player.css" }), once("script", { src: BASE + "vega.js" }),
                once("script", { src: BASE + "player.js" })]).then(() => {
-    window.S08Player.mount(parentElement, data, {
+    const opts = {
       onStep: (step, mode) => keep({ step, mode }),
       onLesson: (lesson) => keep({ lesson }),
       onTime: (t) => keep({ t: t.toFixed(1) }),
-    });
+    };
+    window.S08Player.mount(parentElement, data, opts);
+    // What-if draws a changed scenario's runs (a document's text without its view) where the cursor is
+    parentElement.__s08show = (runs) => {
+      const doc = JSON.parse(runs), now = parentElement.__s08;
+      doc.view = Object.assign({}, data.view, now && now.t !== undefined ? { t: now.t } : {});
+      parentElement.__s08drawn = (parentElement.__s08drawn || []).concat([runs]).slice(-4);
+      return window.S08Player.mount(parentElement, doc, opts);
+    };
   }).catch((err) => { parentElement.textContent = data.strings.load_failed + " (" + err.message + ")"; });
 }
 """

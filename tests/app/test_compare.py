@@ -6,7 +6,17 @@ import json
 import re
 
 from app_downloads import buttons_by_label, capture_downloads
-from apptest_pages import APP, open_script, page_path, plain, player_doc, qp
+from apptest_pages import (
+    APP,
+    changed_values,
+    open_script,
+    page_path,
+    plain,
+    player_doc,
+    qp,
+    send_whatif,
+    whatif_data,
+)
 from streamlit.testing.v1 import AppTest
 
 from exports.chrome import chrome_trace_json
@@ -62,8 +72,7 @@ def test_multi_agent_verdict_and_the_concurrency_hint():
 
 def test_what_if_concurrency_two_changes_both_figures_and_the_url():
     at = open_page(scenario="multi-agent-one-slot")
-    at.number_input(key="wi_conc").set_value(2).run()
-    assert not at.exception
+    send_whatif(at, changed_values(at, settings={"max_concurrent": 2}))
     assert figures(at)["whole run"]["parallel"] == "81.8 s → 61.8 s"  # before → after the change
     assert figures(at)["whole run"]["serial"] == "83.4 s"
     assert decode_changes(qp(at, "changes")) == {"settings": {"max_concurrent": 2}}
@@ -72,8 +81,8 @@ def test_what_if_concurrency_two_changes_both_figures_and_the_url():
 
 def test_what_if_duration_of_a_command():
     at = open_page(scenario="tests-and-docs")
-    assert at.selectbox(key="wi_cmd").value == 0
-    at.number_input(key="wi_dur").set_value(20.0).run()
+    assert whatif_data(at)["commands"][0] == "pytest tests/ -v"
+    send_whatif(at, changed_values(at, commands={"pytest tests/ -v": {"duration_s": 20.0}}))
     rows = figures(at)
     assert rows["whole run"]["serial"] == "62.0 s → 22.0 s" and rows["whole run"]["parallel"] == "61.2 s → 21.2 s"
     assert "20 s of its longest command" in verdict(at)
@@ -82,10 +91,10 @@ def test_what_if_duration_of_a_command():
 
 def test_changes_for_one_command_survive_picking_another():
     at = open_page(scenario="multi-agent-one-slot")
-    at.number_input(key="wi_dur").set_value(10.0).run()
-    at.selectbox(key="wi_cmd").set_value(1).run()
-    assert at.number_input(key="wi_dur").value == 20.0  # the second command's own duration
-    at.number_input(key="wi_exit").set_value(1).run()
+    first, second = whatif_data(at)["commands"][:2]
+    send_whatif(at, changed_values(at, commands={first: {"duration_s": 10.0}}))
+    assert whatif_data(at)["values"]["commands"][second]["duration_s"] == 20.0  # the second command's own duration
+    send_whatif(at, changed_values(at, commands={second: {"exit_code": 1}}), seq=2)
     assert decode_changes(qp(at, "changes")) == {"commands": {
         "python subagent.py --task auth": {"duration_s": 10.0},
         "python subagent.py --task users": {"exit_code": 1}}}
@@ -93,8 +102,7 @@ def test_changes_for_one_command_survive_picking_another():
 
 def test_drain_policy_and_latency_widgets():
     at = open_page(scenario="finish-during-model-call")
-    at.radio(key="wi_policy").set_value("when_idle").run()
-    at.number_input(key="wi_latency").set_value(2.0).run()
+    send_whatif(at, changed_values(at, settings={"drain_policy": "when_idle", "model_latency_s": 2.0}))
     assert decode_changes(qp(at, "changes")) == {"settings": {"drain_policy": "when_idle", "model_latency_s": 2.0}}
     assert not at.exception
 
@@ -102,13 +110,30 @@ def test_drain_policy_and_latency_widgets():
 def test_a_link_with_changes_restores_them_and_reset_clears_them():
     changes = encode_changes({"settings": {"max_concurrent": 2}})
     at = open_page(scenario="multi-agent-one-slot", changes=changes, t="40")
-    assert at.number_input(key="wi_conc").value == 2
+    assert whatif_data(at)["values"]["settings"]["max_concurrent"] == 2
     assert figures(at)["whole run"]["parallel"] == "81.8 s → 61.8 s"
     assert player_doc(at)["view"]["t"] == 40.0
     at.button(key="wi_reset").click().run()
-    assert at.number_input(key="wi_conc").value == 1
+    assert whatif_data(at)["values"]["settings"]["max_concurrent"] == 1
     assert qp(at, "changes") is None
     assert figures(at)["whole run"]["parallel"] == "81.8 s"
+
+
+def test_the_controls_get_every_value_and_their_words_in_the_readers_language():
+    at = open_page(scenario="multi-agent-one-slot", lang="ja")
+    data = whatif_data(at)
+    assert data["lang"] == "ja" and data["route"] == "s08/whatif" and len(data["token"]) == 32
+    assert data["commands"] == list(data["values"]["commands"]) and len(data["commands"]) == 3
+    assert data["words"]["duration"] == "所要時間（秒）"
+    assert [key for key, _ in data["policies"]] == ["every_call", "when_idle"]
+
+
+def test_values_the_scenario_cannot_take_are_ignored():
+    at = open_page(scenario="multi-agent-one-slot")
+    send_whatif(at, changed_values(at, settings={"max_concurrent": "two"}))
+    assert qp(at, "changes") is None and figures(at)["whole run"]["parallel"] == "81.8 s"
+    send_whatif(at, {"commands": "all", "settings": {}}, seq=2)
+    assert qp(at, "changes") is None and not at.error
 
 
 def test_bad_changes_in_the_url_are_one_line_and_ignored():
@@ -134,7 +159,7 @@ def test_the_download_follows_the_changes(monkeypatch):
     before = read(buttons_by_label(at)["Download this scenario (JSON)"])
     assert before.name == "multi-agent-one-slot.json"
     assert json.loads(before.data)["settings"]["max_concurrent"] == 1
-    at.number_input(key="wi_conc").set_value(2).run()
+    send_whatif(at, changed_values(at, settings={"max_concurrent": 2}))
     after = read(buttons_by_label(at)["Download this scenario (JSON)"])
     assert json.loads(after.data)["settings"]["max_concurrent"] == 2  # the rest is checked in test_views_whatif
 
@@ -167,7 +192,7 @@ def test_the_export_menu_gives_both_runs_for_perfetto_one_picture_and_the_sessio
 def test_the_exports_follow_the_what_if_changes(monkeypatch):
     read = capture_downloads(monkeypatch)
     at = open_page(scenario="multi-agent-one-slot")
-    at.number_input(key="wi_conc").set_value(2).run()
+    send_whatif(at, changed_values(at, settings={"max_concurrent": 2}))
     buttons = buttons_by_label(at)
     session = read(buttons["Session file (JSON)"])
     assert session.name == "multi-agent-one-slot-whatif.session.json"
@@ -221,10 +246,9 @@ def test_the_two_notification_shapes_side_by_side_and_as_a_what_if_change():
     assert any(c.startswith("<task-notification>") for c in codes)
     rows = figures(at)
     assert rows["model calls"]["parallel"] == "17" and rows["model calls"]["serial"] == "2"
-    at.radio(key="wi_shape").set_value("task-notification").run()
-    assert not at.exception
+    send_whatif(at, changed_values(at, settings={"notification_shape": "task-notification"}))
     assert decode_changes(qp(at, "changes")) == {"settings": {"notification_shape": "task-notification"}}
-    at.checkbox(key="wi_waits").uncheck().run()
+    send_whatif(at, changed_values(at, settings={"end_turn_waits": False}), seq=2)
     assert decode_changes(qp(at, "changes"))["settings"]["end_turn_waits"] is False
 
 

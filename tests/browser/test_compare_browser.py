@@ -49,6 +49,15 @@ def test_both_runs_share_one_axis_and_one_cursor(browser_page, app_url):
     screenshot(page, "compare-tests-and-docs")
 
 
+COUNT_MOUNTS = """() => { const m = window.S08Player.mount; window.__mounts = 0;
+    window.S08Player.mount = function (...a) { window.__mounts++; return m.apply(this, a); }; }"""
+
+
+def whatif(page, field: str):
+    """One of the sidebar's What-if controls (drawn by the page's component)."""
+    return page.locator(f"[data-testid='s08-whatif'] [data-field='{field}']")
+
+
 def test_what_if_a_shorter_test_run_changes_both_timelines(browser_page, app_url):
     page = browser_page
     page.goto(f"{app_url}/compare?scenario=tests-and-docs&lang=en")
@@ -57,14 +66,18 @@ def test_what_if_a_shorter_test_run_changes_both_timelines(browser_page, app_url
     before = totals(page)
     page.evaluate("""() => document.querySelectorAll("[data-testid='s08-timeline']").forEach((c, i) => {
         c.dataset.seen = String(i); })""")
-    duration = page.locator(".st-key-wi_dur input")
+    page.evaluate(COUNT_MOUNTS)
+    duration = whatif(page, "duration_s")
+    assert duration.input_value() == "60"
     duration.fill("20")
     duration.press("Enter")
     page.wait_for_function("location.search.includes('changes=')", timeout=30_000)
+    page.get_by_text(re.compile(r"before → after")).first.wait_for()  # the page's rerun came after the player
     settle(page)
     player_ready(page)
     after = totals(page)
     assert after["serial"] != before["serial"] and after["parallel"] != before["parallel"]
+    assert page.evaluate("window.__mounts") == 1  # drawn once, from the What-if route; the rerun brought the same runs
     # the charts already drawn took the new runs' data (no new chart to compile): the tests' bar now ends at 20.6 s
     serial = page.locator("[data-testid='s08-run-serial'] [data-testid='s08-timeline']")
     assert serial.get_attribute("data-seen") == "0"
@@ -72,10 +85,63 @@ def test_what_if_a_shorter_test_run_changes_both_timelines(browser_page, app_url
         "[data-testid='s08-run-serial'] svg path[aria-label*='pytest']")].some((p) => p.getAttribute('aria-label').includes('to (s): 20.6'))""")
     changes = decode_changes(parse_qs(urlsplit(page.url).query)["changes"][0])
     assert changes == {"commands": {"pytest tests/ -v": {"duration_s": 20.0}}}
-    page.get_by_text(re.compile(r"before → after")).first.wait_for()
+    assert duration.input_value() == "20"
     screenshot(page, "compare-whatif")
 
     page.goto(page.url)  # the address keeps the change
     settle(page)
     player_ready(page)
     assert totals(page) == after
+    assert whatif(page, "duration_s").input_value() == "20"
+
+
+def test_what_if_without_its_route_falls_back_to_the_page(browser_page, app_url):
+    page = browser_page
+    page.route("**/s08/whatif", lambda route: route.abort())
+    page.goto(f"{app_url}/compare?scenario=tests-and-docs&lang=en")
+    settle(page)
+    player_ready(page)
+    before = totals(page)
+    whatif(page, "duration_s").fill("30")
+    whatif(page, "duration_s").press("Enter")
+    page.get_by_text(re.compile(r"before → after")).first.wait_for()
+    settle(page)
+    player_ready(page)
+    assert totals(page)["serial"] != before["serial"] == "62.0 s in all"
+    assert decode_changes(parse_qs(urlsplit(page.url).query)["changes"][0]) == {
+        "commands": {"pytest tests/ -v": {"duration_s": 30.0}}}
+
+
+def test_what_if_choices_commands_and_reset(browser_page, app_url):
+    page = browser_page
+    page.goto(f"{app_url}/compare?scenario=multi-agent-one-slot&lang=en")
+    settle(page)
+    player_ready(page)
+    first = whatif(page, "duration_s").input_value()
+    whatif(page, "duration_s").fill("10")
+    whatif(page, "duration_s").press("Enter")
+    page.wait_for_function("location.search.includes('changes=')")
+    settle(page)
+    whatif(page, "command").select_option("1")
+    assert whatif(page, "duration_s").input_value() == "20"  # the second command's own duration
+    whatif(page, "command").select_option("0")
+    assert whatif(page, "duration_s").input_value() == "10" != first  # the first one's change is kept
+    page.locator("[data-testid='s08-whatif'] label").filter(has_text="only when the model has nothing else to do").click()
+    page.wait_for_function("() => location.search.includes('changes=') && atob(new URLSearchParams(location.search)"
+                           ".get('changes').replace(/-/g, '+').replace(/_/g, '/')).includes('when_idle')")
+    settle(page)
+    assert page.locator("[data-testid='stSidebar']").get_by_text("drain: before every model call").count() == 1
+    page.get_by_role("button", name="Reset all changes").click()
+    page.wait_for_function("!location.search.includes('changes=')")
+    settle(page)
+    assert whatif(page, "duration_s").input_value() == first
+    assert whatif(page, "drain_policy").locator("input[value='every_call']").is_checked()
+    assert totals(page)["parallel"] == "81.8 s in all"
+
+
+def test_what_if_speaks_the_readers_language(browser_page, app_url):
+    page = browser_page
+    page.goto(f"{app_url}/compare?scenario=tests-and-docs&lang=ja")
+    settle(page)
+    labels = page.locator("[data-testid='s08-whatif'] label").all_inner_texts()
+    assert "所要時間（秒）" in labels and "終了コード" in labels, labels

@@ -37,14 +37,57 @@ def plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
+def components(at: AppTest, name: str) -> list:
+    """The page's components of one kind, e.g. ``"s08_player"``, in page order."""
+    return [c for c in at.get("bidi_component") if c.proto.component_name.endswith(name)]
+
+
 def player_doc(at: AppTest, index: int = 0) -> dict:
     """The document the page handed its player (the browser draws every step from it)."""
     import json
 
-    found = at.get("bidi_component")
+    found = components(at, "s08_player")
     assert len(found) > index, "the page has no player"
     data = json.loads(found[index].proto.json)
     return json.loads(data) if isinstance(data, str) else data  # the page sends the document as one JSON text
+
+
+def whatif_data(at: AppTest) -> dict:
+    """What the Compare page hands its What-if controls (values, command names, words)."""
+    import json
+
+    [found] = components(at, "s08_whatif")
+    return json.loads(found.proto.json)
+
+
+def send_whatif(at: AppTest, values: dict, seq: int = 1) -> AppTest:
+    """Run the page again as the browser's What-if controls do after a change: their new values as the state.
+
+    AppTest cannot click inside a component, so this sends the state value the
+    controls' JavaScript sends (``{"values": {"seq", "values"}}``), with every other
+    widget's state, as the browser would.
+    """
+    import json
+
+    [found] = components(at, "s08_whatif")
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = found.proto.id
+    state.json_value = json.dumps({"values": {"seq": seq, "values": values}})
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def changed_values(at: AppTest, **edits: dict) -> dict:
+    """The controls' values with some changed: ``settings={...}`` or ``commands={"cmd": {...}}``."""
+    import copy
+
+    values = copy.deepcopy(whatif_data(at)["values"])
+    for cmd, fields in (edits.get("commands") or {}).items():
+        values["commands"][cmd].update(fields)
+    values["settings"].update(edits.get("settings") or {})
+    return values
 
 
 def warnings(at: AppTest) -> list[str]:
