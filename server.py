@@ -4,7 +4,9 @@
 ``streamlit run streamlit_app.py``; before it takes a request it imports the pages'
 modules and makes the first screen (``ui.warm``), so the first reader of a freshly
 started server does not wait for them. It also serves the What-if route
-(``ui.whatif_route``): the Compare page's player draws a change from it at once.
+(``ui.whatif_route``): the Compare page's player draws a change from it at once;
+and its pages name the player's files in their head (``ui.preload``), so the browser
+fetches them while Streamlit starts.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import streamlit as st
+from starlette.middleware import Middleware
 
+from ui.preload import PreloadPlayer
 from ui.whatif_route import ROUTE as WHATIF_ROUTE
 
 
@@ -31,4 +35,5 @@ async def warmed(_app: Any) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("streamlit_app.py", lifespan=warmed, routes=[WHATIF_ROUTE])
+app = st.App("streamlit_app.py", lifespan=warmed, routes=[WHATIF_ROUTE],
+             middleware=[Middleware(PreloadPlayer)])

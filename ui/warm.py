@@ -26,6 +26,7 @@ import ui.live_view  # noqa: F401
 import ui.menu  # noqa: F401
 import ui.pickers  # noqa: F401
 import ui.player  # noqa: F401
+import ui.preload  # noqa: F401
 import ui.setup  # noqa: F401
 import ui.text  # noqa: F401
 import ui.uploads  # noqa: F401
