@@ -18,7 +18,7 @@ from ui.runs import run_data
 from ui.setup import start_page
 from ui.text import file_stem, md_plain, md_safe
 from ui.url import adopt_url, parse_float, set_url
-from ui.whatif import whatif_panel, whatif_values
+from ui.whatif import whatif_panel, whatif_seq, whatif_values
 from views import compare
 from views.mechanism import mechanism_graph
 from views.shapes import injected_texts, with_shape
@@ -59,7 +59,8 @@ try:
 
     adopt_url("t", "t", parse_float, _("“{value}” is not a time in seconds; the cursor starts at the beginning."))
     set_url(mode=None, step=None, lesson=None)
-    player(scenario_document(data, {"kind": "compare", "t": float(st.session_state.get("t") or 0.0)}), key="compare_player")
+    view = {"kind": "compare", "t": float(st.session_state.get("t") or 0.0)} | ({"seq": whatif_seq()} if whatif_seq() else {})
+    player(scenario_document(data, view), key="compare_player")
 finally:
     whatif_panel(source, asked)
 

@@ -21,6 +21,7 @@ import base64
 import binascii
 import copy
 import json
+import math
 from typing import Any
 
 from .drain import DRAIN_POLICIES
@@ -59,7 +60,7 @@ def current_values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_command_field(field: str, value: Any, where: str, source: str) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InputError(source, _("{field} must be a number, not {what}").format(field=where, what=repr(value)))
     if field == "duration_s":
         if not 0 <= value <= MAX_DURATION_S:

@@ -23,13 +23,24 @@ function playerHost() {  // the Compare page's player: the element its loader mo
   return node;
 }
 
+let lastSeq = 0;
+function nextSeq() {  // increasing for the whole page, across scenarios and languages (the page keeps the last one)
+  lastSeq = Math.max(Date.now(), lastSeq + 1);
+  return lastSeq;
+}
+
 class Controls {
-  constructor(root, data) {
-    this.root = el("div"); this.seq = 0; this.pick = 0;
+  constructor(root, data, pick) {
+    this.root = el("div"); this.pick = pick || 0;
     root.append(this.root);  // its own box: the component's stylesheet sits beside it
     this.take(data);
   }
-  take(data) {  // the page's values: draw them (again when the page changed them: a reset, a link)
+  update(data) {  // the page ran again: take its values only if it changed them itself (a reset, a link)
+    if (data.reset !== this.data.reset || (data.seq >= this.seq && JSON.stringify(data.values) !== this.known)) this.take(data);
+    else this.data = data;  // an older change's rerun, or this change's echo: the controls are ahead of it
+  }
+  take(data) {  // the page's values: draw them, and forget a change still on its way
+    this.seq = Math.max(nextSeq(), data.seq || 0);
     this.data = data;
     this.values = JSON.parse(JSON.stringify(data.values));
     this.known = JSON.stringify(data.values);
@@ -55,7 +66,7 @@ class Controls {
   choice(field, legend, options, value, onCommit) {
     const group = el("fieldset", { class: "wi-choice", "data-field": field }, el("legend", { text: legend }));
     for (const [key, label] of options) {
-      const input = el("input", { type: "radio", name: "wi-" + field, value: key, checked: key === value,
+      const input = el("input", { type: "radio", name: "wi-" + field, id: "wi-" + field + "-" + key, value: key, checked: key === value,
         on: { change: () => { if (input.checked) onCommit(key); } } });
       group.append(el("label", {}, input, el("span", { text: label })));
     }
@@ -79,7 +90,7 @@ class Controls {
     const setting = (key, from) => (x) => { s[key] = from ? from(x) : x; this.commit(); };
     parts.push(el("div", { class: "wi-row" },
       this.number("model_latency_s", w.latency, s.model_latency_s, { min: 0, max: 3600, step: 0.1 }, setting("model_latency_s"), w.latency_help),
-      this.number("max_concurrent", w.concurrency, s.max_concurrent || 0, { min: 0, max: 64, step: 1, whole: true },
+      this.number("max_concurrent", w.concurrency, s.max_concurrent || 0, { min: 0, max: d.most_concurrent, step: 1, whole: true },
         setting("max_concurrent", (x) => x || null), w.concurrency_help)),
     this.choice("drain_policy", w.drain, d.policies, s.drain_policy, setting("drain_policy")),
     this.choice("notification_shape", w.shape, d.shapes, s.notification_shape, setting("notification_shape")));
@@ -93,7 +104,7 @@ class Controls {
     if (again) { const x = this.root.querySelector("#" + again); if (x) x.focus(); }
   }
   async commit() {
-    const seq = ++this.seq, values = JSON.parse(JSON.stringify(this.values));
+    const seq = this.seq = nextSeq(), values = JSON.parse(JSON.stringify(this.values));
     this.known = JSON.stringify(values);
     const host = playerHost();
     if (host && this.data.route) {
@@ -103,8 +114,8 @@ class Controls {
           body: JSON.stringify({ token: this.data.token, values, lang: this.data.lang }) });
         if (answer.ok) {
           const runs = await answer.text();
-          if (seq === this.seq) {
-            host.__s08show(runs);
+          if (seq === this.seq && !this.gone) {
+            host.__s08show(runs, seq);
             const url = new URL(window.location.href), changes = answer.headers.get("X-S08-Changes");
             if (changes) url.searchParams.set("changes", changes); else url.searchParams.delete("changes");
             window.history.replaceState(window.history.state, "", url.toString());
@@ -112,7 +123,7 @@ class Controls {
         }
       } catch (err) { /* no route here (or it failed): the page's rerun below redraws the player */ }
     }
-    if (seq === this.seq) this.send({ seq, values });
+    if (seq === this.seq && !this.gone) this.send({ seq, token: this.data.token, values });
   }
 }
 
@@ -120,12 +131,11 @@ export default function (component) {
   const { parentElement, data, setStateValue } = component;
   let ui = parentElement.__wi;
   if (!ui || ui.data.token !== data.token || ui.data.lang !== data.lang) {
-    if (ui) ui.root.remove();
-    ui = parentElement.__wi = new Controls(parentElement, data);
-  } else if (JSON.stringify(data.values) !== ui.known) {
-    ui.take(data);  // the page changed the values itself
+    const pick = ui && ui.data.token === data.token ? ui.pick : 0;  // another language: the same command stays picked
+    if (ui) { ui.gone = true; ui.root.remove(); }
+    ui = parentElement.__wi = new Controls(parentElement, data, pick);
   } else {
-    ui.data = data;
+    ui.update(data);
   }
   ui.send = (value) => setStateValue("values", value);
 }

@@ -42,17 +42,24 @@ function keep(parts) {  // at most a few address changes a second, however fast 
   if (timer === null) timer = setTimeout(flush, 150);
 }
 window.addEventListener("pagehide", flush);
-function sameRuns(text, known) {  // the document's runs are one the page drew already (its view aside)
+function sameRuns(text, runs) {  // the document's runs are these (its view aside)
   const cut = text.lastIndexOf(',"view":');
-  return cut > 0 && known.includes(text.slice(0, cut) + "}");
+  return cut > 0 && text.slice(0, cut) + "}" === runs;
+}
+function viewSeq(text) {  // which What-if change the page had taken when it made this document (0: none)
+  const cut = text.lastIndexOf(',"view":');
+  try { return cut > 0 ? Number(JSON.parse(text.slice(cut + 8, -1)).seq) || 0 : 0; } catch (err) { return 0; }
 }
 export default function (component) {
   const { parentElement } = component;
   const text = component.data;
-  const drawn = parentElement.__s08drawn || [];
-  // a What-if change drew its runs already: the page's rerun that follows brings them again
-  if (typeof text === "string" && drawn.length && sameRuns(text, drawn)) return;
-  parentElement.__s08drawn = [];
+  const shown = parentElement.__s08drawn;  // the runs the last What-if change drew, and its number
+  if (shown && typeof text === "string") {
+    const seq = viewSeq(text);
+    if (seq < shown.seq) return;  // an older change's rerun: the rerun of the newer one follows
+    if (seq === shown.seq && sameRuns(text, shown.runs)) return;  // this change's rerun: its runs are drawn already
+  }
+  parentElement.__s08drawn = null;
   const data = typeof text === "string" ? JSON.parse(text) : text;
   Promise.all([once("link", { rel: "stylesheet", href: BASE + "player.css" }), once("script", { src: BASE + "vega.js" }),
                once("script", { src: BASE + "player.js" })]).then(() => {
@@ -63,10 +70,10 @@ export default function (component) {
     };
     window.S08Player.mount(parentElement, data, opts);
     // What-if draws a changed scenario's runs (a document's text without its view) where the cursor is
-    parentElement.__s08show = (runs) => {
+    parentElement.__s08show = (runs, seq) => {
       const doc = JSON.parse(runs), now = parentElement.__s08;
-      doc.view = Object.assign({}, data.view, now && now.t !== undefined ? { t: now.t } : {});
-      parentElement.__s08drawn = (parentElement.__s08drawn || []).concat([runs]).slice(-4);
+      doc.view = Object.assign({}, data.view, now && now.t !== undefined ? { t: now.t } : {}, { seq });
+      parentElement.__s08drawn = { seq, runs };
       return window.S08Player.mount(parentElement, doc, opts);
     };
   }).catch((err) => { parentElement.textContent = data.strings.load_failed + " (" + err.message + ")"; });

@@ -45,6 +45,8 @@ class PreloadPlayer:
         if not _is_page(scope):
             await self.app(scope, receive, send)
             return
+        # the page uncompressed (Streamlit would gzip it: 8 KB, a page's first request only)
+        scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or [] if k != b"accept-encoding"]}
         start: Message | None = None
         body: list[bytes] = []
 

@@ -11,6 +11,7 @@ import streamlit as st
 from simulator.errors import InputError
 from simulator.i18n import _, language
 from simulator.inputs import Source
+from simulator.scenario import SETTING_RANGES
 from simulator.whatif import (
     DRAIN_POLICY_WORDS,
     END_TURN_WAITS_WORDS,
@@ -40,12 +41,19 @@ def _wi_state() -> dict[str, Any]:
 
 
 def _wi_take() -> None:
-    """The controls sent new values: keep them if they fit the scenario (the script then plays them)."""
+    """The controls sent new values: keep them if they fit the scenario (the script then plays them).
+
+    The change's number is kept either way, so the controls and the player know which
+    change the page's next run answers (values that do not fit are not taken, and the
+    controls show the page's values again).
+    """
     sent = (st.session_state.get(KEY) or {}).get("values") or {}
     state = _wi_state()
     data = state.get("data")
-    if data is None or not isinstance(sent, dict):
-        return
+    if data is None or not isinstance(sent, dict) or sent.get("token") != state.get("token"):
+        return  # a scenario no longer shown
+    if isinstance(sent.get("seq"), int | float) and not isinstance(sent.get("seq"), bool):
+        state["seq"] = sent["seq"]
     try:
         changed_scenario(data, sent.get("values"))
     except InputError:
@@ -54,7 +62,19 @@ def _wi_take() -> None:
 
 
 def _wi_reset(data: dict[str, Any]) -> None:
-    _wi_state()["values"] = current_values(data)
+    _wi_set(current_values(data))
+
+
+def _wi_set(values: dict[str, Any]) -> None:
+    """The page sets the values itself (a reset, a link): the controls take them whatever they were sending."""
+    state = _wi_state()
+    state["values"] = values
+    state["reset"] = state.get("reset", 0) + 1
+
+
+def whatif_seq() -> int | float:
+    """The number of the last What-if change the page took (0 before any), for the player's view."""
+    return _wi_state().get("seq", 0)
 
 
 def _words() -> dict[str, str]:
@@ -86,7 +106,7 @@ def whatif_values(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
     if raw is not None and raw != written.get("changes"):
         written["changes"] = raw
         try:
-            state["values"] = current_values(apply_changes(data, decode_changes(raw)))
+            _wi_set(current_values(apply_changes(data, decode_changes(raw))))
         except InputError as exc:
             st.error(md_plain(_("{error} (the link's changes were ignored)").format(error=exc)), icon=":material/error:")
     changes = diff(data, state["values"])
@@ -102,13 +122,17 @@ def whatif_panel(source: Source, changes: dict[str, Any]) -> None:
     then comes back here as the controls' new values, for the rest of the page.
     """
     data = source.data or {}
-    values = _wi_state()["values"]
+    state = _wi_state()
+    values = state["values"]
+    state["token"] = register(data)
     box = st.sidebar
     box.header(_("What if…"))
     box.caption(_("Change the scenario and both runs are played again at once (on the virtual clock)."))
     with box:
         _CONTROLS(key=KEY, data={
-            "token": register(data), "route": ROUTE_PATH.lstrip("/"), "lang": language(), "values": values,
+            "token": state["token"], "route": ROUTE_PATH.lstrip("/"), "lang": language(), "values": values,
+            "seq": state.get("seq", 0), "reset": state.get("reset", 0),
+            "most_concurrent": int(SETTING_RANGES["max_concurrent"][1]),
             "commands": list(values["commands"]), "words": _words(),
             "policies": [[k, _(v)] for k, v in DRAIN_POLICY_WORDS.items()],
             "shapes": [[k, _(v)] for k, v in NOTIFICATION_SHAPE_WORDS.items()]}, on_values_change=_wi_take)

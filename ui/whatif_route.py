@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulator.errors import InputError
+from simulator.errors import InputError, SimulatorError
 from simulator.i18n import normalize_lang, use_language
 from simulator.whatif import apply_changes, diff, encode_changes
 
@@ -51,22 +51,39 @@ def changed_scenario(data: dict[str, Any], values: Any) -> tuple[dict[str, Any],
     return apply_changes(data, changes), changes
 
 
-def document_text(token: str, values: Any, lang: str | None) -> tuple[str, str]:
-    """(the player document's text without its view, the encoded change set); ``KeyError`` for an unknown token."""
+def registered(token: str) -> dict[str, Any] | None:
+    """The scenario a page registered under ``token``, or None."""
+    with _lock:
+        return _scenarios.get(token)
+
+
+def document_text(data: dict[str, Any], values: Any, lang: str | None) -> tuple[str, str]:
+    """(the player document's text without its view, the encoded change set) for ``values`` of ``data``."""
     # imported here: server.py imports this module before Streamlit's runtime exists
     from .documents import scenario_document
 
-    with _lock:
-        data = _scenarios[token]
     with use_language(normalize_lang(lang)):
         changed, changes = changed_scenario(data, values)
         return scenario_document(changed, {}).shared.text(), encode_changes(changes)
 
 
+async def _body(request: Request) -> bytes | None:
+    """The request's body, or None once it is longer than ``MAX_BODY`` (read no further)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return bytes(body)
+
+
 async def whatif(request: Request) -> Response:
     """``{"token", "values", "lang"}`` in; the document's JSON out, the change set in ``X-S08-Changes``."""
-    body = await request.body()
-    if len(body) > MAX_BODY:
+    body = await _body(request)
+    if body is None:
         return JSONResponse({"error": "request too large"}, status_code=413)
     try:
         ask = json.loads(body)
@@ -75,11 +92,12 @@ async def whatif(request: Request) -> Response:
             raise TypeError("token")
     except (ValueError, KeyError, TypeError):
         return JSONResponse({"error": "expected {\"token\", \"values\", \"lang\"}"}, status_code=400)
-    try:
-        text, changes = await run_in_threadpool(document_text, token, values, lang)
-    except KeyError:
+    data = registered(token)
+    if data is None:
         return JSONResponse({"error": "unknown scenario"}, status_code=404)
-    except InputError as exc:
+    try:
+        text, changes = await run_in_threadpool(document_text, data, values, lang)
+    except SimulatorError as exc:  # a value out of the scenario's bounds (the page's rerun says so in one line)
         return JSONResponse({"error": str(exc)}, status_code=422)
     return Response(text, media_type="application/json", headers={"X-S08-Changes": changes, "Cache-Control": "no-store"})
 

@@ -136,6 +136,33 @@ def test_values_the_scenario_cannot_take_are_ignored():
     assert qp(at, "changes") is None and not at.error
 
 
+def test_the_page_answers_the_latest_change_it_took_and_a_reset_outranks_the_controls():
+    at = open_page(scenario="multi-agent-one-slot")
+    assert "seq" not in player_doc(at)["view"] and whatif_data(at)["seq"] == 0
+    send_whatif(at, changed_values(at, settings={"max_concurrent": 2}), seq=1700000000001)
+    assert player_doc(at)["view"]["seq"] == 1700000000001 == whatif_data(at)["seq"]  # the player knows it drew these
+    reset = whatif_data(at)["reset"]
+    at.button(key="wi_reset").click().run()
+    assert whatif_data(at)["reset"] == reset + 1  # the controls take the page's values, whatever they were sending
+    assert whatif_data(at)["values"]["settings"]["max_concurrent"] == 1
+
+
+def test_values_for_another_scenario_are_not_taken():
+    at = open_page(scenario="multi-agent-one-slot")
+    [controls] = [c for c in at.get("bidi_component") if c.proto.component_name.endswith("s08_whatif")]
+    stale = json.loads(controls.proto.json)
+    stale["token"] = "0" * 32
+    controls.proto.json = json.dumps(stale)  # as if the controls still showed a scenario the page has left
+    send_whatif(at, changed_values(at, settings={"max_concurrent": 2}))
+    assert qp(at, "changes") is None and whatif_data(at)["seq"] == 0
+
+
+def test_rejected_values_still_tell_the_controls_which_change_was_answered():
+    at = open_page(scenario="multi-agent-one-slot")
+    send_whatif(at, changed_values(at, settings={"drain_policy": "sometimes"}), seq=42)
+    assert whatif_data(at)["seq"] == 42 and whatif_data(at)["values"]["settings"]["drain_policy"] == "every_call"
+
+
 def test_bad_changes_in_the_url_are_one_line_and_ignored():
     at = open_page(scenario="multi-agent-one-slot", changes="not-base64!")
     assert len(at.error) == 1 and at.error[0].value.startswith("?changes=: ")

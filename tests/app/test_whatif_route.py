@@ -78,6 +78,19 @@ def test_values_the_scenario_cannot_take_are_422_with_the_reason(client, scenari
     assert answer.status_code == 422 and next(iter(settings)) in answer.json()["error"]
 
 
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "1e400"])
+def test_numbers_json_allows_but_no_scenario_can_take_are_422(client, scenario, number):
+    values = json.dumps(current_values(scenario)).replace('"exit_code": 0', f'"exit_code": {number}')
+    body = f'{{"token": "{register(scenario)}", "values": {values}}}'
+    answer = client.post(PATH, content=body)
+    assert answer.status_code == 422 and "exit_code" in answer.json()["error"]
+
+
+def test_a_declared_length_over_the_limit_is_413_unread(client):
+    answer = client.post(PATH, content=b"{}", headers={"content-length": str(MAX_BODY + 1)})
+    assert answer.status_code == 413
+
+
 def test_values_of_the_wrong_shape_are_422(client, scenario):
     assert ask(client, register(scenario), {"commands": [], "settings": {}}).status_code == 422
     assert ask(client, register(scenario), {"commands": {"pytest tests/ -v": 3}}).status_code == 422

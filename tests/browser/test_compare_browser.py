@@ -145,3 +145,30 @@ def test_what_if_speaks_the_readers_language(browser_page, app_url):
     settle(page)
     labels = page.locator("[data-testid='s08-whatif'] label").all_inner_texts()
     assert "所要時間（秒）" in labels and "終了コード" in labels, labels
+
+
+def test_what_if_changes_in_a_row_then_reset_show_the_scenario_as_written(browser_page, app_url):
+    page = browser_page
+    page.goto(f"{app_url}/compare?scenario=tests-and-docs&lang=en")
+    settle(page)
+    player_ready(page)
+    written = totals(page)
+    for value in ("20", "60", "30"):
+        whatif(page, "duration_s").fill(value)
+        whatif(page, "duration_s").press("Enter")
+        settle(page)
+    assert totals(page)["serial"] == "32.0 s in all"
+    page.get_by_role("button", name="Reset all changes").click()
+    page.wait_for_function("!location.search.includes('changes=')")
+    settle(page)
+    player_ready(page)
+    assert totals(page) == written and whatif(page, "duration_s").input_value() == "60"
+
+
+def test_every_page_names_the_players_files_in_its_head(browser_page, app_url):
+    page = browser_page
+    for path in ("/", "/compare?lang=en"):
+        page.goto(app_url + path)
+        hrefs = page.locator("head link[rel='preload'][href*='app/static/']").evaluate_all(
+            "(links) => links.map((l) => l.getAttribute('href'))")
+        assert hrefs == ["./app/static/player.css", "./app/static/vega.js", "./app/static/player.js"], path

@@ -50,6 +50,8 @@ def test_apply_changes_copies_and_changes_only_what_is_asked(data):
     ({"commands": {"python subagent.py --task auth": {"duration_s": -1}}}, "between 0"),
     ({"commands": {"python subagent.py --task auth": {"duration_s": True}}}, "must be a number"),
     ({"commands": {"python subagent.py --task auth": {"exit_code": 1.5}}}, "whole number"),
+    ({"commands": {"python subagent.py --task auth": {"exit_code": float("nan")}}}, "must be a number, not nan"),
+    ({"commands": {"python subagent.py --task auth": {"output_bytes": float("inf")}}}, "must be a number, not inf"),
     ({"commands": {"python subagent.py --task auth": {"output": "x"}}}, "cannot be changed"),
     ({"settings": {"max_concurrent": 0}}, "from 1 to 1000"),
     ({"settings": {"drain_policy": "sometimes"}}, "every_call, when_idle"),

@@ -64,16 +64,17 @@ def send_whatif(at: AppTest, values: dict, seq: int = 1) -> AppTest:
     """Run the page again as the browser's What-if controls do after a change: their new values as the state.
 
     AppTest cannot click inside a component, so this sends the state value the
-    controls' JavaScript sends (``{"values": {"seq", "values"}}``), with every other
+    controls' JavaScript sends (``{"values": {"seq", "token", "values"}}``), with every other
     widget's state, as the browser would.
     """
     import json
 
     [found] = components(at, "s08_whatif")
+    token = json.loads(found.proto.json)["token"]
     states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = found.proto.id
-    state.json_value = json.dumps({"values": {"seq": seq, "values": values}})
+    state.json_value = json.dumps({"values": {"seq": seq, "token": token, "values": values}})
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
     return at
