@@ -653,8 +653,11 @@
         this.btn.nextDrain.disabled = this.drainStep(1) === step || this.drainStep(1) > last;
         this.btn.prevDrain.disabled = this.drainStep(-1) === step;
       }
-      this.frozen.style.display = this.limit === null ? "none" : "";
-      this.frozen.textContent = this.limit === null ? "" : fmt(s.frozen, { step: this.limit });
+      // once answered, the line stays where it was and says the run is open (what is below it does not move up)
+      const shut = this.limit !== null;
+      this.frozen.style.display = shut || this.opened ? "" : "none";
+      this.frozen.classList.toggle("open", !shut && !!this.opened);
+      this.frozen.textContent = shut ? fmt(s.frozen, { step: this.limit }) : this.opened ? s.opened : "";
       if (step >= last) this.stop();
       if (this.opts.onStep) this.opts.onStep(step, this.mode);
     }
@@ -665,7 +668,10 @@
     }
     stop() { if (this.timer) clearInterval(this.timer); this.timer = null; if (this.btn.play) { this.btn.play.textContent = this.s.play; this.btn.play.classList.remove("on"); } }
     togglePlay() { if (this.timer) this.stop(); else this.play(); }
-    setLimit(limit, hide) { this.limit = limit; this.hide = !!hide; this.go(this.clamp(this.step), true); }
+    setLimit(limit, hide) {
+      if (this.limit !== null && limit === null) this.opened = true;
+      this.limit = limit; this.hide = !!hide; this.go(this.clamp(this.step), true);
+    }
     bindKeys() {
       this.onKey = (e) => {
         const tag = (e.target && e.target.tagName) || "";

@@ -31,6 +31,7 @@ def player_strings() -> dict[str, Any]:
         "harness": _("Harness"), "where": _("Step {step} of {total} · t = {t} s"),
         "slider": _("Step"), "slider_time": _("Time"),
         "frozen": _("Paused at step {step}: what happens next is hidden until you answer."),
+        "opened": _("Answered: every step of this run is open now."),
         "overview": _("The whole run; the frame marks what the timeline shows"),
         "zoom": _("Time axis:"), "zoom_follow": _("Around this step"), "zoom_whole": _("Whole run"),
         "no_chart": _("The timeline needs the chart library, which did not load."),
