@@ -111,8 +111,10 @@ def choose_source(*, allow_trace: bool = True, sidebar: bool = True) -> Source:
     all_titles = titles()
     adopt_url("scenario", "scenario", lambda raw: raw if raw in names else None,
               _("There is no bundled scenario called “{value}”; the first one is shown instead."))
-    if st.session_state.get("scenario") not in names:
-        st.session_state["scenario"] = st.session_state.get("_scenario", DEFAULT_SCENARIO)
+    # set again, by the page: a widget's value belongs to the page that drew it, and another page's list
+    # would otherwise start over at the first entry
+    current = st.session_state.get("scenario")
+    st.session_state["scenario"] = current if current in names else st.session_state.get("_scenario", DEFAULT_SCENARIO)
     box = st.sidebar if sidebar else st.container()
     box.header(_("What to show"))
     name = box.selectbox(_("Scenario or recording"), names, key="scenario", format_func=lambda n: all_titles.get(n, n),

@@ -14,7 +14,6 @@ from simulator.inputs import Source
 from simulator.scenario import SETTING_RANGES
 from simulator.whatif import (
     DRAIN_POLICY_WORDS,
-    END_TURN_WAITS_WORDS,
     NOTIFICATION_SHAPE_WORDS,
     apply_changes,
     current_values,
@@ -85,8 +84,8 @@ def _words() -> dict[str, str]:
             "concurrency_help": _("How many background tasks may run at once; 0 means no limit."),
             "drain": _("Drain the queue…"), "shape": _("Notifications reach the model as…"),
             "waits": _("At end_turn, wait for running tasks"),
-            "waits_help": _("Untick to replay the reference loop's bug: it {words}.").format(
-                words=_(END_TURN_WAITS_WORDS[False]))}
+            "waits_help": _("Untick to replay the reference loop's bug: at end_turn it returns at once, even while "
+                            "background tasks still run.")}
 
 
 def whatif_values(source: Source) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -150,6 +150,25 @@ def concurrency_hint(data: dict[str, Any], parallel_trace: Trace, wider_trace: T
     return {"limit": limit, "new_limit": limit + 1, "wall_s": metrics(wider_trace)["wall_s"]}
 
 
+def returned_early(trace: Trace) -> str | None:
+    """A sentence when the loop returned at ``end_turn`` without waiting for its tasks (the reference loop's bug)."""
+    end = next((e for e in reversed(trace.events) if e["kind"] == "session_end"), None)
+    if end is None or not (end.get("returned_t") is not None or end.get("undelivered")):
+        return None
+    t = _secs(float(end.get("returned_t") if end.get("returned_t") is not None else end["t"]))
+    lost = len(end.get("undelivered") or [])
+    if lost:
+        return ngettext(
+            "The parallel loop returned at {t}, when the model ended its turn, without waiting for its background "
+            "tasks: {n} result arrived later and never reached the model. Its shorter run is the reference loop's "
+            "bug, not a speed-up.",
+            "The parallel loop returned at {t}, when the model ended its turn, without waiting for its background "
+            "tasks: {n} results arrived later and never reached the model. Its shorter run is the reference loop's "
+            "bug, not a speed-up.", lost).format(t=t, n=lost)
+    return _("The parallel loop returned at {t}, when the model ended its turn, without waiting for the background "
+             "tasks still running. Its shorter run is the reference loop's bug, not a speed-up.").format(t=t)
+
+
 def verdict(data: dict[str, Any], serial_trace: Trace, parallel_trace: Trace,
             hint: dict[str, Any] | None = None) -> list[str]:
     """What the comparison shows, in a few sentences a learner can follow."""
@@ -157,7 +176,10 @@ def verdict(data: dict[str, Any], serial_trace: Trace, parallel_trace: Trace,
     out: list[str] = []
     ws, wp = s["wall_s"], p["wall_s"]
     d = ws - wp
-    if abs(d) < max(1.0, 0.05 * max(ws, wp)):
+    early = returned_early(parallel_trace)
+    if early:
+        out.append(early)
+    elif abs(d) < max(1.0, 0.05 * max(ws, wp)):
         out.append(_("Both harnesses take about the same time: {ws} in serial, {wp} in parallel.").format(
             ws=_secs(ws), wp=_secs(wp)))
     elif d > 0:

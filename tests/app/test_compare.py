@@ -285,3 +285,17 @@ def test_a_link_whose_change_is_out_of_the_scenarios_bounds_is_one_line():
     assert not at.exception
     [error] = [plain(e.value) for e in at.error]
     assert "settings.max_concurrent" in error and "1000" in error and "\n" not in error
+
+
+def test_the_scenario_and_its_changes_survive_a_visit_to_another_page():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/compare.py")
+    at.query_params["scenario"] = "multi-agent-one-slot"
+    at.run()
+    send_whatif(at, changed_values(at, settings={"max_concurrent": 2}))
+    at.switch_page("pages/viewer.py").run()
+    assert not at.exception and at.title[0].value == "Sub-agents as shell commands sharing one worker slot"
+    at.switch_page("pages/compare.py").run()
+    assert qp(at, "scenario") == "multi-agent-one-slot"
+    assert figures(at)["whole run"]["parallel"] == "81.8 s → 61.8 s"

@@ -75,3 +75,19 @@ def test_concurrency_hint_reads_the_run_with_one_more_slot():
     unlimited = load_scenario("tests-and-docs").to_dict()
     assert with_one_more_slot(unlimited) is None
     assert concurrency_hint(unlimited, runs(unlimited)[1], wider_run) is None
+
+
+def test_a_loop_that_returns_without_waiting_is_not_called_faster():
+    data = apply_changes(load_scenario("multi-agent-one-slot").to_dict(), {"settings": {"end_turn_waits": False}})
+    scenario = scenario_from_dict(data, "bug")
+    lines = verdict(data, run_scenario(scenario, "serial"), run_scenario(scenario, "parallel"))
+    assert lines[0].startswith("The parallel loop returned at 2.8 s, when the model ended its turn")
+    assert "2 results arrived later and never reached the model" in lines[0] and "not a speed-up" in lines[0]
+    assert not any("sooner" in line for line in lines)
+
+
+def test_a_loop_that_waits_gets_no_such_sentence():
+    data = load_scenario("multi-agent-one-slot").to_dict()
+    scenario = scenario_from_dict(data, "ok")
+    lines = verdict(data, run_scenario(scenario, "serial"), run_scenario(scenario, "parallel"))
+    assert not any("returned at" in line for line in lines)
