@@ -58,11 +58,16 @@ def whatif(page, field: str):
     return page.locator(f"[data-testid='s08-whatif'] [data-field='{field}']")
 
 
-def test_what_if_a_shorter_test_run_changes_both_timelines(browser_page, app_url):
-    page = browser_page
-    page.goto(f"{app_url}/compare?scenario=tests-and-docs&lang=en")
+def open_compare(page, app_url: str, scenario: str = "tests-and-docs") -> None:
+    """The Compare page on ``scenario``, in English, its player drawn and the page idle."""
+    page.goto(f"{app_url}/compare?scenario={scenario}&lang=en")
     settle(page)
     player_ready(page)
+
+
+def test_what_if_a_shorter_test_run_changes_both_timelines(browser_page, app_url):
+    page = browser_page
+    open_compare(page, app_url)
     before = totals(page)
     page.evaluate("""() => document.querySelectorAll("[data-testid='s08-timeline']").forEach((c, i) => {
         c.dataset.seen = String(i); })""")
@@ -98,9 +103,7 @@ def test_what_if_a_shorter_test_run_changes_both_timelines(browser_page, app_url
 def test_what_if_without_its_route_falls_back_to_the_page(browser_page, app_url):
     page = browser_page
     page.route("**/s08/whatif", lambda route: route.abort())
-    page.goto(f"{app_url}/compare?scenario=tests-and-docs&lang=en")
-    settle(page)
-    player_ready(page)
+    open_compare(page, app_url)
     before = totals(page)
     whatif(page, "duration_s").fill("30")
     whatif(page, "duration_s").press("Enter")
@@ -114,9 +117,7 @@ def test_what_if_without_its_route_falls_back_to_the_page(browser_page, app_url)
 
 def test_what_if_choices_commands_and_reset(browser_page, app_url):
     page = browser_page
-    page.goto(f"{app_url}/compare?scenario=multi-agent-one-slot&lang=en")
-    settle(page)
-    player_ready(page)
+    open_compare(page, app_url, "multi-agent-one-slot")
     first = whatif(page, "duration_s").input_value()
     whatif(page, "duration_s").fill("10")
     whatif(page, "duration_s").press("Enter")
@@ -149,9 +150,7 @@ def test_what_if_speaks_the_readers_language(browser_page, app_url):
 
 def test_what_if_changes_in_a_row_then_reset_show_the_scenario_as_written(browser_page, app_url):
     page = browser_page
-    page.goto(f"{app_url}/compare?scenario=tests-and-docs&lang=en")
-    settle(page)
-    player_ready(page)
+    open_compare(page, app_url)
     written = totals(page)
     for value in ("20", "60", "30"):
         whatif(page, "duration_s").fill(value)
