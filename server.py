@@ -6,7 +6,8 @@ modules and makes the first screen (``ui.warm``), so the first reader of a fresh
 started server does not wait for them. It also serves the What-if route
 (``ui.whatif_route``): the Compare page's player draws a change from it at once;
 and its pages name the player's files in their head (``ui.preload``), so the browser
-fetches them while Streamlit starts.
+fetches them while Streamlit starts; the start page also carries its first screen
+(``ui.first_screen``), which the browser draws before Streamlit has started.
 """
 
 from __future__ import annotations

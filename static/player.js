@@ -741,11 +741,13 @@
       this.t = this.times[this.i];
       this.slider.value = this.i;
       this.where.textContent = fmt(this.s.at_time, { t: secs(this.t) });
+      const shown = [];
       for (const [m, x] of Object.entries(this.timelines)) {
         const k = x.stepAt(this.t), st = x.run.steps[k];
-        x.tl.show(k, false);
+        shown.push(x.tl.show(k, false));
         clear(this.lines[m]).append(...inline(fmt(this.s.compare_state, { state: x.run.states[st.state] || st.state, say: st.say })));
       }
+      this.rendered = Promise.all(shown);  // both charts show this moment
       if (this.opts.onTime) this.opts.onTime(this.t);
     }
     release() { return Object.values(this.timelines).map((x) => x.tl.release()); }

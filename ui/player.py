@@ -13,8 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-#: Loads the player's files once per browser page, then mounts the document (again when it changes).
-LOADER = """
+#: Loads one of the player's files once per browser page (the page's first screen shares it, ``ui.first_screen``).
+ONCE = """
 const BASE = new URL("app/static/", document.baseURI).href;
 function once(tag, attrs) {
   const key = attrs.src || attrs.href;
@@ -27,6 +27,14 @@ function once(tag, attrs) {
   document.head.appendChild(node);
   return node.__ready;
 }
+function playerFiles() {
+  return Promise.all([once("link", { rel: "stylesheet", href: BASE + "player.css" }), once("script", { src: BASE + "vega.js" }),
+                      once("script", { src: BASE + "player.js" })]);
+}
+"""
+
+#: Loads the player's files, then mounts the document (again when it changes).
+LOADER = ONCE + """
 let pending = {}, timer = null;
 function flush() {
   clearTimeout(timer); timer = null;
@@ -50,6 +58,14 @@ function viewSeq(text) {  // which What-if change the page had taken when it mad
   const cut = text.lastIndexOf(',"view":');
   try { return cut > 0 ? Number(JSON.parse(text.slice(cut + 8, -1)).seq) || 0 : 0; } catch (err) { return 0; }
 }
+function takeOver(host, data) {  // the first screen's player (ui.first_screen) becomes this one: its charts, its moment
+  const first = window.__s08first;
+  if (!first || host.__s08 || !data.view || data.view.kind !== first.kind) return {};
+  const ctl = first.handOver();
+  if (!ctl) return {};
+  host.__s08 = ctl;  // mount releases it: the new player takes its drawn charts
+  return ctl.t === undefined ? {} : { t: ctl.t };
+}
 export default function (component) {
   const { parentElement } = component;
   const text = component.data;
@@ -61,14 +77,13 @@ export default function (component) {
   }
   parentElement.__s08drawn = null;
   const data = typeof text === "string" ? JSON.parse(text) : text;
-  Promise.all([once("link", { rel: "stylesheet", href: BASE + "player.css" }), once("script", { src: BASE + "vega.js" }),
-               once("script", { src: BASE + "player.js" })]).then(() => {
+  playerFiles().then(() => {
     const opts = {
       onStep: (step, mode) => keep({ step, mode }),
       onLesson: (lesson) => keep({ lesson }),
       onTime: (t) => keep({ t: t.toFixed(1) }),
     };
-    window.S08Player.mount(parentElement, data, opts);
+    window.S08Player.mount(parentElement, data, Object.assign(takeOver(parentElement, data), opts));
     // What-if draws a changed scenario's runs (a document's text without its view) where the cursor is
     parentElement.__s08show = (runs, seq) => {
       const doc = JSON.parse(runs), now = parentElement.__s08;

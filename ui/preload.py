@@ -3,28 +3,45 @@
 Without it the browser asks for ``player.js``, ``player.css`` and ``vega.js`` only when
 the page's first player mounts, about a second after the page itself arrived. With
 ``<link rel="preload">`` they come during Streamlit's own start-up, and the player's
-loader (``ui.player``) finds them in the browser's cache.
+loader (``ui.player``) finds them in the browser's cache. The start page also carries
+its first screen (``ui.first_screen``), drawn before Streamlit has started.
 """
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from .first_screen import PATHS, page_language, with_first_screen
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
 
+#: Pages longer than this go gzipped to a browser that takes it (the start page with its first screen does).
+GZIP_FROM = 16_000
 #: What the player's loader asks for, in the order it needs them.
-LINKS = (b'<link rel="preload" href="./app/static/player.css" as="style">'
-         b'<link rel="preload" href="./app/static/vega.js" as="script">'
-         b'<link rel="preload" href="./app/static/player.js" as="script">')
+LINKS = (b'<link rel="preload" href="./app/static/player.css" as="style" fetchpriority="high">'
+         b'<link rel="preload" href="./app/static/vega.js" as="script" fetchpriority="high">'
+         b'<link rel="preload" href="./app/static/player.js" as="script" fetchpriority="high">')
 
 
 def with_links(html: bytes) -> bytes:
     """The page with the preload links at the top of its ``<head>`` (unchanged if it has none)."""
     at = html.find(b"<head>")
     return html if at < 0 else html[: at + 6] + LINKS + html[at + 6:]
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    return next((v.decode("latin-1") for k, v in scope.get("headers") or [] if k == name), "")
+
+
+def _page(html: bytes, scope: Scope) -> bytes:
+    """A page as the reader gets it: the preload links, and on the start page its first screen."""
+    lang = page_language(scope.get("query_string", b"").decode("latin-1"), _header(scope, b"accept-language")) \
+        if scope.get("path") in PATHS else None
+    return with_links(html if lang is None else with_first_screen(html, lang))
 
 
 def _is_page(scope: Scope) -> bool:
@@ -35,7 +52,7 @@ def _is_page(scope: Scope) -> bool:
 
 
 class PreloadPlayer:
-    """ASGI middleware: HTML answers to page requests get ``LINKS``; everything else passes untouched."""
+    """ASGI middleware: HTML answers to page requests get ``LINKS`` (the start page its first screen too); nothing else is touched."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -45,7 +62,9 @@ class PreloadPlayer:
         if not _is_page(scope):
             await self.app(scope, receive, send)
             return
-        # the page uncompressed (Streamlit would gzip it: 8 KB, a page's first request only)
+        # the page uncompressed from Streamlit (which gzips some pages and not others), compressed here
+        zipped = "gzip" in _header(scope, b"accept-encoding")
+        original = scope
         scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or [] if k != b"accept-encoding"]}
         start: Message | None = None
         body: list[bytes] = []
@@ -66,8 +85,11 @@ class PreloadPlayer:
             body.append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            page = with_links(b"".join(body))
+            page = _page(b"".join(body), original)
             headers = [(k, v) for k, v in start.get("headers") or [] if k not in (b"content-length", b"etag")]
+            if zipped and len(page) > GZIP_FROM:
+                page = gzip.compress(page, compresslevel=5)
+                headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
             await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
             await send({"type": "http.response.body", "body": page})
 

@@ -19,6 +19,7 @@ import ui.course  # noqa: F401
 import ui.course_page  # noqa: F401
 import ui.embed  # noqa: F401
 import ui.exports  # noqa: F401
+import ui.first_screen  # noqa: F401
 import ui.folds  # noqa: F401
 import ui.lang  # noqa: F401
 import ui.live_actions  # noqa: F401
@@ -34,30 +35,22 @@ import ui.url  # noqa: F401
 import ui.whatif  # noqa: F401
 import ui.whatif_route  # noqa: F401
 import views.compare  # noqa: F401
+import views.first_screen  # noqa: F401
 import views.legend  # noqa: F401
 import views.live  # noqa: F401
 import views.live_tables  # noqa: F401
 import views.mechanism  # noqa: F401
 import views.overview  # noqa: F401
 import views.shapes  # noqa: F401
-from simulator.i18n import LANGS, use_language
-from simulator.inputs import bundled
+from simulator.i18n import LANGS
 
-from .documents import scenario_document
-from .runs import run_data
-
-#: The start page's scenario: its runs and player document are made in every language.
-FIRST_SCENARIO = "tests-and-docs"
+from .first_screen import fragment
 
 
 def make_first_screen() -> None:
-    """The start page's two runs and its player document, in each of the app's languages (into the app's caches)."""
-    data = bundled(FIRST_SCENARIO).scenario.to_dict()
-    for mode in ("serial", "parallel"):
-        run_data(data, mode)
+    """The start page's runs, player document and first screen, in each of the app's languages (into the caches)."""
     for lang in LANGS:
-        with use_language(lang):
-            scenario_document(data, {}).shared.text()
+        fragment(lang)
 
 
 def prime_streamlit() -> None:

@@ -30,7 +30,7 @@ def test_the_links_go_first_in_the_head():
 
 def test_pages_get_them_with_their_new_length():
     web = client()
-    for path in ("/", "/viewer", "/viewer?scenario=timeout"):
+    for path in ("/?scenario=timeout", "/viewer", "/viewer?scenario=timeout"):  # the start page: test_first_screen.py
         answer = web.get(path)
         assert answer.status_code == 200 and answer.content == with_links(PAGE.encode())
         assert int(answer.headers["content-length"]) == len(answer.content)

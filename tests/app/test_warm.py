@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import ui.documents
+import ui.first_screen
 import ui.warm
 from simulator.i18n import LANGS, use_language
 from simulator.inputs import bundled
@@ -29,9 +30,11 @@ def test_every_module_of_the_app_and_the_views_is_warmed():
 
 def test_after_the_warm_up_the_first_screen_is_made_without_building_a_document(mocker):
     ui.documents._data_document.clear()  # as on a fresh server
+    ui.first_screen.fragment.cache_clear()
     ui.warm.warm_up()
+    assert ui.first_screen.fragment.cache_info().currsize == len(LANGS)
     build = mocker.patch.object(ui.documents, "player_document", side_effect=AssertionError("built again"))
-    data = bundled(ui.warm.FIRST_SCENARIO).scenario.to_dict()
+    data = bundled(ui.first_screen.SCENARIO).scenario.to_dict()
     for lang in LANGS:
         with use_language(lang):
             assert scenario_document(data, {"kind": "compare"}).text().startswith("{")

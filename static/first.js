@@ -1,0 +1,81 @@
+/* The start page's first screen, drawn by the browser from the page's own HTML before Streamlit has
+ * started (ui/first_screen.py puts it there, with the page's words and player document). The reader can
+ * step it at once. Streamlit's own script, held back, starts once it is drawn; when the page's own player
+ * mounts (ui/player.py), it takes this one's charts and moment, and the first screen goes.
+ * Needs ONCE (ui/player.py) before it: ``once`` and ``playerFiles``. */
+(function () {
+  const data = JSON.parse(document.getElementById("s08-first-data").textContent);
+  const state = { kind: (data.doc.view || {}).kind, ctl: null, gone: false };
+  let booted = false, watch = null, quiet = null, cap = null;
+  const box = document.createElement("div");  // in <head> still: the box goes into <html>, before <body>
+  box.id = "s08-first"; box.className = "s08f"; box.dataset.testid = "s08-first";
+  box.append(Object.assign(document.createElement("div"), { className: "s08f-side" }),
+             Object.assign(document.createElement("div"), { className: "s08f-main" }));
+  document.documentElement.append(box);
+  window.__s08first = state;
+
+  function boot() {  // Streamlit's script starts (its start-up would take the main thread from the charts)
+    if (booted) return;
+    booted = true;
+    for (const held of document.querySelectorAll("link[rel='s08-later']")) held.rel = "modulepreload";
+    for (const held of document.querySelectorAll("script[type='s08-later']")) {
+      const script = document.createElement("script");
+      script.type = "module";
+      script.setAttribute("crossorigin", held.getAttribute("crossorigin") || "");
+      script.src = held.src;
+      held.replaceWith(script);
+    }
+  }
+  function done() {  // the first screen goes; the page below keeps the reader's scroll
+    if (state.gone) return;
+    state.gone = true;
+    boot();
+    if (window.__s08first === state) window.__s08first = null;
+    if (watch) watch.disconnect();
+    clearTimeout(quiet); clearTimeout(cap);
+    const top = box.scrollTop;
+    box.remove();
+    const main = document.querySelector("[data-testid='stMain']");
+    if (main && top) requestAnimationFrame(() => { main.scrollTop = top; });
+  }
+  state.handOver = () => {  // the page's player is mounting: this one's controller, or null if none is drawn yet
+    const ctl = state.ctl;
+    done();
+    return ctl;
+  };
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function draw() {  // the page's words (as text, never HTML) and its player; resolves when the charts are drawn
+    const s = data.screen, md = window.S08Player.markdown, main = box.querySelector(".s08f-main");
+    const row = el("div", "s08f-metrics");
+    for (const m of s.metrics) {
+      const card = el("div", "s08f-metric");
+      card.append(el("div", "label", m.label), el("div", "value", m.value), el("span", "note", m.note));
+      row.append(card);
+    }
+    const host = el("div", "s08f-player");
+    const links = el("div", "s08f-links");
+    for (const l of s.links) { const a = el("a", null, l.label); a.href = l.href; links.append(a); }
+    main.append(el("h1", null, s.title), md(s.intro), row, host, md(s.why), md(s.terms), links);
+    state.ctl = window.S08Player.mount(host, data.doc, {});
+    return state.ctl.rendered;
+  }
+
+  playerFiles().then(() => (state.gone ? null : draw()))
+    .then(() => requestAnimationFrame(() => setTimeout(boot, 0)), done);  // boot once the charts are painted
+  setTimeout(boot, 4000);  // however slow the drawing, Streamlit does not wait longer
+  // If the page's player never comes (another page, an error), the first screen goes once Streamlit is quiet.
+  watch = new MutationObserver(() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app || app.dataset.testScriptState !== "notRunning") return;
+    clearTimeout(quiet);
+    quiet = setTimeout(done, 3000);
+  });
+  watch.observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ["data-test-script-state"] });
+  cap = setTimeout(done, 20000);
+})();
