@@ -43,11 +43,14 @@ def start_screen() -> tuple[FirstScreen, ViewedDocument]:
 
 
 def page_language(query: str, accept_language: str | None) -> str | None:
-    """The language the start page will speak for this request, as ``ui.lang`` decides it; None if not the start page."""
-    asked = parse_qs(query)
+    """The language the start page will speak for this request (``ui.lang``'s order); None if not the start page.
+
+    The first screen puts it into the address before Streamlit starts, so the page speaks it too.
+    """
+    asked = parse_qs(query, keep_blank_values=True)  # ``/?step=`` opens the viewer all the same
     if OTHER_PAGE & set(asked):
         return None
-    return normalize_lang(asked.get("lang", [None])[0]) or negotiate(accept_language)
+    return normalize_lang(asked.get("lang", [None])[-1]) or negotiate(accept_language)  # the last, as Streamlit
 
 
 def _links(lang: str, screen: FirstScreen) -> list[dict[str, str]]:
@@ -67,11 +70,11 @@ def fragment(lang: str) -> bytes:
     with use_language(lang):
         screen, doc = start_screen()
         words = {**asdict(screen), "links": _links(lang, screen)}
-        data = '{"screen":' + json.dumps(words, ensure_ascii=False) + ',"doc":' + doc.text() + "}"
+        data = f'{{"lang":"{lang}","screen":{json.dumps(words, ensure_ascii=False)},"doc":{doc.text()}}}'
     css = (STATIC / "first.css").read_text(encoding="utf-8")
     js = (STATIC / "first.js").read_text(encoding="utf-8")
     return (f'<style>{css}</style><script type="application/json" id="s08-first-data">{_script_safe(data)}</script>'
-            f"<script>{ONCE}{js}</script>").encode()
+            f"<script>(function () {{{ONCE}{js}}})();</script>").encode()  # no global names
 
 
 def with_first_screen(html: bytes, lang: str) -> bytes:

@@ -58,13 +58,13 @@ function viewSeq(text) {  // which What-if change the page had taken when it mad
   const cut = text.lastIndexOf(',"view":');
   try { return cut > 0 ? Number(JSON.parse(text.slice(cut + 8, -1)).seq) || 0 : 0; } catch (err) { return 0; }
 }
-function takeOver(host, data) {  // the first screen's player (ui.first_screen) becomes this one: its charts, its moment
+function takeOver(host, data) {  // the first screen's player (ui.first_screen) becomes this one: charts, moment, focus
   const first = window.__s08first;
-  if (!first || host.__s08 || !data.view || data.view.kind !== first.kind) return {};
+  if (!first || host.__s08 || !data.view || data.view.kind !== first.kind) return { opts: {} };
   const ctl = first.handOver();
-  if (!ctl) return {};
+  if (!ctl) return { opts: {} };
   host.__s08 = ctl;  // mount releases it: the new player takes its drawn charts
-  return ctl.t === undefined ? {} : { t: ctl.t };
+  return { opts: ctl.t === undefined ? {} : { t: ctl.t }, refocus: first.refocus };
 }
 export default function (component) {
   const { parentElement } = component;
@@ -83,7 +83,9 @@ export default function (component) {
       onLesson: (lesson) => keep({ lesson }),
       onTime: (t) => keep({ t: t.toFixed(1) }),
     };
-    window.S08Player.mount(parentElement, data, Object.assign(takeOver(parentElement, data), opts));
+    const handed = takeOver(parentElement, data);
+    window.S08Player.mount(parentElement, data, Object.assign(handed.opts, opts));
+    if (handed.refocus) handed.refocus(parentElement);
     // What-if draws a changed scenario's runs (a document's text without its view) where the cursor is
     parentElement.__s08show = (runs, seq) => {
       const doc = JSON.parse(runs), now = parentElement.__s08;

@@ -21,6 +21,10 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 
 #: Pages longer than this go gzipped to a browser that takes it (the start page with its first screen does).
 GZIP_FROM = 16_000
+#: Request headers a page's request loses: Streamlit answers it whole (no 304 for a page that is rewritten).
+ASKED_AWAY = (b"accept-encoding", b"if-none-match", b"if-modified-since", b"range", b"if-range")
+#: Response headers a rewritten page loses: they describe Streamlit's file, not what the reader gets.
+ANSWERED_AWAY = (b"content-length", b"etag", b"last-modified", b"accept-ranges", b"vary")
 #: What the player's loader asks for, in the order it needs them.
 LINKS = (b'<link rel="preload" href="./app/static/player.css" as="style" fetchpriority="high">'
          b'<link rel="preload" href="./app/static/vega.js" as="script" fetchpriority="high">'
@@ -35,6 +39,19 @@ def with_links(html: bytes) -> bytes:
 
 def _header(scope: Scope, name: bytes) -> str:
     return next((v.decode("latin-1") for k, v in scope.get("headers") or [] if k == name), "")
+
+
+def takes_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header takes gzip (``gzip;q=0`` refuses it)."""
+    for part in accept_encoding.lower().split(","):
+        name, _sep, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            q = params.strip()
+            try:
+                return not q.startswith("q=") or float(q[2:]) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def _page(html: bytes, scope: Scope) -> bytes:
@@ -62,10 +79,10 @@ class PreloadPlayer:
         if not _is_page(scope):
             await self.app(scope, receive, send)
             return
-        # the page uncompressed from Streamlit (which gzips some pages and not others), compressed here
-        zipped = "gzip" in _header(scope, b"accept-encoding")
+        # the page whole and uncompressed from Streamlit (which gzips some pages and not others), compressed here
+        zipped = takes_gzip(_header(scope, b"accept-encoding"))
         original = scope
-        scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or [] if k != b"accept-encoding"]}
+        scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or [] if k not in ASKED_AWAY]}
         start: Message | None = None
         body: list[bytes] = []
 
@@ -86,10 +103,11 @@ class PreloadPlayer:
             if message.get("more_body"):
                 return
             page = _page(b"".join(body), original)
-            headers = [(k, v) for k, v in start.get("headers") or [] if k not in (b"content-length", b"etag")]
+            headers = [(k, v) for k, v in start.get("headers") or [] if k not in ANSWERED_AWAY]
+            headers.append((b"vary", b"Accept-Encoding, Accept-Language"))  # never revalidated, never shared
             if zipped and len(page) > GZIP_FROM:
                 page = gzip.compress(page, compresslevel=5)
-                headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+                headers.append((b"content-encoding", b"gzip"))
             await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
             await send({"type": "http.response.body", "body": page})
 
