@@ -21,6 +21,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from ui.preload import PreloadPlayer
+from ui.viewer_route import ROUTE as VIEWER_ROUTE
 from ui.whatif_route import ROUTE as WHATIF_ROUTE
 
 
@@ -36,5 +37,5 @@ async def warmed(_app: Any) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("streamlit_app.py", lifespan=warmed, routes=[WHATIF_ROUTE],
+app = st.App("streamlit_app.py", lifespan=warmed, routes=[WHATIF_ROUTE, VIEWER_ROUTE],
              middleware=[Middleware(PreloadPlayer)])

@@ -140,6 +140,13 @@ def _idle(page: Any) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
 
 
+#: The viewer shows the picked run: its title as the page's heading, step 0, its timeline (one check per frame).
+SWITCHED = """(title) => { const h = document.querySelector("[data-testid='stMain'] h1");
+  const w = document.querySelector("[data-testid='s08-where']");
+  return h && h.textContent === title && w && w.textContent.startsWith('Step 0 ')
+    && document.querySelector("[data-testid='s08-timeline'] svg"); }"""
+
+
 def _scenario_switch(page: Any, names: list[str]) -> Act:
     """Type the next scenario's title in the viewer's list (untimed); Enter picks it, done when step 0 is drawn."""
     state = {"i": -1}
@@ -154,10 +161,7 @@ def _scenario_switch(page: Any, names: list[str]) -> Act:
 
         def pick() -> None:
             page.keyboard.press("Enter")
-            page.get_by_role("heading", name=title).wait_for(timeout=60_000)
-            page.wait_for_function("""() => { const w = document.querySelector("[data-testid='s08-where']");
-                return w && w.textContent.startsWith('Step 0 ') && document.querySelector("[data-testid='s08-timeline'] svg"); }""",
-                                   timeout=60_000)
+            page.wait_for_function(SWITCHED, arg=title, timeout=60_000)
         return pick
     return prepare
 

@@ -7,11 +7,12 @@ from simulator.importers import summary_lines
 from ui.documents import source_document, source_traces
 from ui.exports import viewer_exports
 from ui.folds import open_fold
-from ui.pickers import available_modes, choose_source, kind_word, source_picked, url_mode
+from ui.pickers import available_modes, choose_source, source_picked, url_mode
 from ui.player import player
 from ui.setup import start_page
 from ui.text import md_plain, md_safe
 from ui.url import adopt_url, parse_int, set_url
+from ui.viewer_route import head_words, switch_view
 from views.mechanism import mechanism_graph
 
 start_page()
@@ -24,13 +25,15 @@ picked = source_picked()
 if st.session_state.get("_viewer_source") != source.key:
     if picked or (st.session_state.get("_viewer_source") is not None and st.query_params.get("step") is None):
         st.session_state["step"] = 0  # another run: from its start (a link with ?step= keeps its step)
+        if picked:  # the address still has the last run's step (the player may have drawn the new run already)
+            set_url(step=0)
     st.session_state["_viewer_source"] = source.key
 step = max(0, int(st.session_state.get("step") or 0))
 set_url(t=None, changes=None, lesson=None)  # other pages' parameters
 
-st.title(md_plain(_(source.title)))
-st.caption(_("{kind} **{name}** · one step per event, counted from 0").format(
-    kind=kind_word(source.kind).capitalize(), name=md_plain(source.name)))
+title, caption = head_words(source)
+st.title(md_plain(title))
+st.caption(caption)
 st.markdown(_("Top row: the **main thread** of the harness (the loop around the model). Rows below: **background "
               "tasks**. Press **Next** or → to step; **Next delivery** (Shift+→) jumps to the next drain that "
               "delivers results."))
@@ -50,7 +53,11 @@ description = source.scenario.description if source.scenario is not None else ""
 if description:
     with st.expander(_("About this run")):
         st.markdown(md_safe(_(description)))
-doc = source_document(source, {"kind": "viewer", "mode": mode, "step": step})
+view = {"kind": "viewer", "mode": mode, "step": step}
+switch = switch_view(source)  # the list's next pick is drawn from the browser, before this page's rerun
+if switch is not None:
+    view["switch"] = switch
+doc = source_document(source, view)
 last = len(doc["runs"][mode]["steps"]) - 1
 if step > last:
     st.warning(_("Step {step} does not exist: this run has steps 0 to {last}; it opens at its last step.").format(

@@ -9,6 +9,7 @@ Its files are served by Streamlit's static serving from ``static/``.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -33,8 +34,8 @@ function playerFiles() {
 }
 """
 
-#: Loads the player's files, then mounts the document (again when it changes).
-LOADER = ONCE + """
+#: Loads the player's files, then mounts the document (again when it changes); the viewer's list switches at once.
+LOADER = ONCE + (Path(__file__).resolve().parent.parent / "static" / "switch.js").read_text(encoding="utf-8") + """
 let pending = {}, timer = null;
 function flush() {
   clearTimeout(timer); timer = null;
@@ -54,9 +55,9 @@ function sameRuns(text, runs) {  // the document's runs are these (its view asid
   const cut = text.lastIndexOf(',"view":');
   return cut > 0 && text.slice(0, cut) + "}" === runs;
 }
-function viewSeq(text) {  // which What-if change the page had taken when it made this document (0: none)
+function viewOf(text) {  // the document's view alone, without reading its runs
   const cut = text.lastIndexOf(',"view":');
-  try { return cut > 0 ? Number(JSON.parse(text.slice(cut + 8, -1)).seq) || 0 : 0; } catch (err) { return 0; }
+  try { return (cut > 0 && JSON.parse(text.slice(cut + 8, -1))) || {}; } catch (err) { return {}; }
 }
 function takeOver(host, data) {  // the first screen's player (ui.first_screen) becomes this one: charts, moment, focus
   const first = window.__s08first;
@@ -71,9 +72,12 @@ export default function (component) {
   const text = component.data;
   const shown = parentElement.__s08drawn;  // the runs the last What-if change drew, and its number
   if (shown && typeof text === "string") {
-    const seq = viewSeq(text);
+    const view = viewOf(text), seq = Number(view.seq) || 0;
     if (seq < shown.seq) return;  // an older change's rerun: the rerun of the newer one follows
-    if (seq === shown.seq && sameRuns(text, shown.runs)) return;  // this change's rerun: its runs are drawn already
+    if (seq === shown.seq && sameRuns(text, shown.runs)) {  // this change's rerun: its runs are drawn already
+      watchSwitch(parentElement, view.switch);
+      return;
+    }
   }
   parentElement.__s08drawn = null;
   const data = typeof text === "string" ? JSON.parse(text) : text;
@@ -86,11 +90,19 @@ export default function (component) {
     const handed = takeOver(parentElement, data);
     window.S08Player.mount(parentElement, data, Object.assign(handed.opts, opts));
     if (handed.refocus) handed.refocus(parentElement);
+    watchSwitch(parentElement, data.view && data.view.switch);
     // What-if draws a changed scenario's runs (a document's text without its view) where the cursor is
     parentElement.__s08show = (runs, seq) => {
       const doc = JSON.parse(runs), now = parentElement.__s08;
       doc.view = Object.assign({}, data.view, now && now.t !== undefined ? { t: now.t } : {}, { seq });
       parentElement.__s08drawn = { seq, runs };
+      return window.S08Player.mount(parentElement, doc, opts);
+    };
+    // the viewer's list draws another bundled run (its document from the viewer route) at its first step
+    parentElement.__s08switch = (runs, view) => {
+      const doc = JSON.parse(runs);
+      doc.view = view;
+      parentElement.__s08drawn = { seq: 0, runs };
       return window.S08Player.mount(parentElement, doc, opts);
     };
   }).catch((err) => { parentElement.textContent = data.strings.load_failed + " (" + err.message + ")"; });
