@@ -5,6 +5,8 @@
 modules and makes the first screen (``ui.warm``), so the first reader of a freshly
 started server does not wait for them. It also serves the What-if route
 (``ui.whatif_route``): the Compare page's player draws a change from it at once;
+and the viewer route (``ui.viewer_route``): the viewer's player draws a run picked in
+its list from it before the page's rerun;
 and its pages name the player's files in their head (``ui.preload``), so the browser
 fetches them while Streamlit starts; the start page also carries its first screen
 (``ui.first_screen``), which the browser draws before Streamlit has started.

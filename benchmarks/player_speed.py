@@ -21,8 +21,12 @@ over at its end.
 - *lesson change*: the Lessons page's **Next lesson** button until the new lesson's
   players have drawn;
 - *scenario switch*: picking another scenario in the viewer's list (its title typed into
-  the list, untimed; the clock starts at the Enter that picks it) until the player shows
-  step 0 of the new run with its timeline (a Streamlit rerun and a new player document);
+  the list, untimed; the clock starts at the Enter that picks it) until the page's heading
+  is the new run's title and the player shows step 0 of it with its timeline (the viewer
+  route of ``server.py`` serves the run's document, asked for while the reader is on the
+  entry; the page's rerun follows). One check in the page per frame: Playwright's role
+  query for the heading, used until this round, computed every accessible name in the
+  page on each poll and added 80–120 ms of its own;
 - *What-if change*: a new duration typed into the Compare page's What-if controls
   (untimed; the clock starts at the Enter that applies it) until both runs show their new
   totals (the What-if route of ``server.py`` runs both harnesses again; the page's rerun
@@ -152,6 +156,7 @@ def _scenario_switch(page: Any, names: list[str]) -> Act:
     state = {"i": -1}
 
     def prepare() -> Callable[[], None]:
+        _idle(page)  # the previous switch's rerun (the address, the folds) has finished, as a reader would see it
         state["i"] += 1
         title = names[state["i"] % len(names)]  # never the one shown: the list is walked in turn
         box = page.locator(".st-key-scenario [role='combobox']")

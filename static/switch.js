@@ -12,18 +12,17 @@ function textNodes(node) {
   return out;
 }
 
-function retext(node, was, now) {  // the node's text pieces, if they are the ones the page drew (React keeps the nodes)
-  const texts = node ? textNodes(node) : [];
-  const old = was.filter(Boolean), next = now.filter(Boolean);
-  if (texts.length !== old.length || texts.length !== next.length || texts.some((t, i) => t.nodeValue !== old[i])) return;
-  texts.forEach((t, i) => { t.nodeValue = next[i]; });
+function retext(node, now, bold) {  // new words in the node's text pieces, if it has the shape the page draws
+  const texts = node ? textNodes(node) : [], next = now.filter(Boolean);
+  if (texts.length !== next.length || (bold !== undefined && (!texts[bold] || texts[bold].parentNode.tagName !== "STRONG"))) return;
+  texts.forEach((t, i) => { if (t.nodeValue !== next[i]) t.nodeValue = next[i]; });  // React keeps these nodes
 }
 
-function retitle(conf, head) {  // the page's heading and caption say what the rerun will make them say
+function retitle(head) {  // the page's heading and caption say what the rerun will make them say
   const main = document.querySelector("[data-testid='stMain']");
   if (!main) return;
-  retext(main.querySelector("[data-testid='stHeading'] h1 [data-heading-text]"), [conf.title], [head.title]);
-  retext(main.querySelector("[data-testid='stCaptionContainer']"), conf.caption, head.caption);
+  retext(main.querySelector("[data-testid='stHeading'] h1 [data-heading-text]"), [head.title]);
+  retext(main.querySelector("[data-testid='stCaptionContainer']"), head.caption, head.caption[0] ? 1 : 0);
 }
 
 function load(name) {  // the run's document and the page's head for it, asked for once (a pick often follows a look)
@@ -61,10 +60,10 @@ function switchTo(title) {
   const seq = ++switching.seq;
   load(name).then(({ head, runs }) => {
     const now = switching.conf;  // the page may have drawn this run itself meanwhile (its rerun came first)
-    if (seq !== switching.seq || host !== switching.host || !host.isConnected || now.name === name) return;
+    if (seq !== switching.seq || !now || host !== switching.host || !host.isConnected || now.name === name) return;
     const next = Object.assign({}, now, { name, title: head.title, caption: head.caption });
     host.__s08switch(runs, { kind: "viewer", mode: head.mode, step: 0, switch: next });
-    retitle(now, head);
+    retitle(head);
     switching.conf = next;
   }).catch(() => {});  // no route (an app started without server.py) or no network: the rerun draws it
 }
@@ -85,7 +84,8 @@ function scenarioList() {  // the open list of the viewer's scenario picker, or 
   return id ? document.getElementById(id) : null;
 }
 
-function onPointer(event) {
+function onPointer(event) {  // the list picks on the main button only
+  if (event.button !== 0 || !event.isPrimary) return;
   const option = event.target instanceof Element ? event.target.closest("[role='option']") : null;
   if (option && option.closest("[role='listbox']") === scenarioList()) switchTo(option.textContent);
 }
@@ -104,7 +104,10 @@ function onFocus(changes) {  // the list's focused entry moved (typing filters i
 }
 
 function watchSwitch(host, conf) {  // the page's player and the list it answers to (called on every mount)
-  if (!conf) return;
+  if (!conf) {  // a file or a run from another page is shown: the list does not decide (the page's rerun does)
+    if (host === switching.host) { switching.conf = null; switching.seq += 1; }
+    return;
+  }
   if (!switching.host) {  // once per page: before the list's own handlers, which start the rerun
     document.addEventListener("keydown", onKey, true);
     document.addEventListener("pointerup", onPointer, true);
@@ -112,7 +115,8 @@ function watchSwitch(host, conf) {  // the page's player and the list it answers
     new MutationObserver(onFocus).observe(document.body, { subtree: true, attributes: true,
                                                           attributeFilter: ["aria-activedescendant"] });
   }
-  if (host !== switching.host || !switching.conf || switching.conf.name !== conf.name) switching.seq += 1;
+  const was = switching.conf;  // another run or language drawn by the page: a pick still on its way is stale
+  if (host !== switching.host || !was || was.name !== conf.name || was.lang !== conf.lang) switching.seq += 1;
   switching.host = host;
   switching.conf = conf;
 }

@@ -102,8 +102,10 @@ export default function (component) {
     parentElement.__s08switch = (runs, view) => {
       const doc = JSON.parse(runs);
       doc.view = view;
-      parentElement.__s08drawn = { seq: 0, runs };
-      return window.S08Player.mount(parentElement, doc, opts);
+      parentElement.__s08drawn = null;
+      const ctl = window.S08Player.mount(parentElement, doc, opts);
+      parentElement.__s08drawn = { seq: 0, runs };  // drawn: the page's rerun with these runs is skipped
+      return ctl;
     };
   }).catch((err) => { parentElement.textContent = data.strings.load_failed + " (" + err.message + ")"; });
 }

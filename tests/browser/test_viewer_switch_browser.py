@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from browser import player_ready, settle, where
 
-from simulator import load_scenario
+from simulator import load_scenario, run_scenario
 from simulator.i18n import _, use_language
 
 pytestmark = pytest.mark.browser
@@ -100,3 +100,41 @@ def test_two_quick_picks_end_on_the_second_in_the_page_language(browser_page, ap
     assert page.evaluate("new URLSearchParams(location.search).get('scenario')") == "multi-agent"
     assert page.evaluate("[...document.querySelectorAll('*')].find((n) => n.__s08switch).__s08.mode") == "serial"
     assert page.locator("[data-testid='s08-timeline']").get_attribute("data-seen") == "yes"
+
+
+def test_a_click_on_an_entry_switches_and_another_button_does_not(browser_page, app_url):
+    page = browser_page
+    timeout = load_scenario("timeout")
+    open_viewer(page, f"{app_url}/viewer?scenario=tests-and-docs&mode=parallel&lang=en")
+    type_in_list(page, timeout.title)
+    option = page.get_by_role("option", name=timeout.title, exact=True)
+    option.click(button="right")  # the list does not pick on it: nor does the player
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__log").count("mount") == 0
+    assert page.evaluate(HEAD)[0] == load_scenario("tests-and-docs").title
+    option.click()
+    page.wait_for_function(f"() => ({HEAD})()[0] === {timeout.title!r}")
+    idle(page)
+    log = page.evaluate("window.__log")
+    assert log.count("mount") == 1 and log.index("mount") < log.index("script:running"), log
+    assert where(page).startswith("Step 0 of ")
+
+
+def test_with_a_file_open_a_pick_in_the_list_is_left_to_the_page(browser_page, app_url, tmp_path):
+    page = browser_page
+    trace = run_scenario(load_scenario("multi-agent"), "serial")
+    path = tmp_path / "my-run.json"
+    path.write_text(trace.to_json(), encoding="utf-8")
+    open_viewer(page, f"{app_url}/viewer?scenario=tests-and-docs&mode=parallel&lang=en")
+    page.locator(".st-key-upload input[type='file']").set_input_files(str(path))
+    page.wait_for_function(f"() => ({HEAD})()[0] === {trace.meta['title']!r}")
+    idle(page)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/s08/viewer?" in r.url else None)
+    fan = load_scenario("fan-out-20")
+    type_in_list(page, fan.title)
+    page.keyboard.press("Enter")
+    idle(page)
+    page.wait_for_timeout(500)
+    assert asked == [] and page.evaluate(HEAD)[0] == trace.meta["title"]  # the open file is still what is shown
+    assert where(page).startswith(f"Step 0 of {len(trace.events) - 1}")
