@@ -26,7 +26,7 @@ over at its end.
   route of ``server.py`` serves the run's document, asked for while the reader is on the
   entry; the page's rerun follows). One check in the page per frame: Playwright's role
   query for the heading, used until this round, computed every accessible name in the
-  page on each poll and added 80–120 ms of its own;
+  page on each poll and added about 80–110 ms of its own;
 - *What-if change*: a new duration typed into the Compare page's What-if controls
   (untimed; the clock starts at the Enter that applies it) until both runs show their new
   totals (the What-if route of ``server.py`` runs both harnesses again; the page's rerun

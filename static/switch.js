@@ -104,8 +104,8 @@ function onFocus(changes) {  // the list's focused entry moved (typing filters i
 }
 
 function watchSwitch(host, conf) {  // the page's player and the list it answers to (called on every mount)
-  if (!conf) {  // a file or a run from another page is shown: the list does not decide (the page's rerun does)
-    if (host === switching.host) { switching.conf = null; switching.seq += 1; }
+  if (!conf) {  // a file, a run from another page, or another page's player: the list does not decide here
+    if (switching.conf) { switching.conf = null; switching.seq += 1; }
     return;
   }
   if (!switching.host) {  // once per page: before the list's own handlers, which start the rerun
