@@ -70,7 +70,7 @@ function takeOver(host, data) {  // the first screen's player (ui.first_screen) 
 export default function (component) {
   const { parentElement } = component;
   const text = component.data;
-  const shown = parentElement.__s08drawn;  // the runs the last What-if change drew, and its number
+  const shown = parentElement.__s08drawn;  // the runs the last What-if change (or list pick) drew, and its number
   if (shown && typeof text === "string") {
     const view = viewOf(text), seq = Number(view.seq) || 0;
     if (seq < shown.seq) return;  // an older change's rerun: the rerun of the newer one follows

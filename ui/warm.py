@@ -32,6 +32,7 @@ import ui.setup  # noqa: F401
 import ui.text  # noqa: F401
 import ui.uploads  # noqa: F401
 import ui.url  # noqa: F401
+import ui.viewer_route  # noqa: F401
 import ui.whatif  # noqa: F401
 import ui.whatif_route  # noqa: F401
 import views.compare  # noqa: F401
